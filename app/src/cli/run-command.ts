@@ -1,0 +1,45 @@
+/**
+ * The frame of the command-line tools: configuration from the environment (and .env), the store
+ * opened and closed, and errors a person can act on printed as one line with a non-zero exit.
+ */
+import { systemClock } from '../clock.ts';
+import { ConfigError, loadConfig, loadEnvFile } from '../config/load-config.ts';
+import type { Config } from '../config/settings.ts';
+import { openConfiguredStore } from '../services.ts';
+import type { Store } from '../store/store.ts';
+import { UserInputError } from '../users/user-service.ts';
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export interface CommandContext {
+  config: Config;
+  store: Store;
+  out: (line: string) => void;
+}
+
+/** Errors whose message is meant for the person at the terminal. */
+const isUserFacing = (error: unknown): error is Error =>
+  error instanceof UsageError || error instanceof UserInputError || error instanceof ConfigError;
+
+export async function runCommand(
+  usage: string,
+  command: (context: CommandContext) => Promise<void>,
+): Promise<void> {
+  let store: Store | undefined;
+  try {
+    loadEnvFile();
+    const config = loadConfig();
+    store = openConfiguredStore(config, systemClock);
+    await command({ config, store, out: (line) => process.stdout.write(`${line}\n`) });
+  } catch (error) {
+    if (!isUserFacing(error)) throw error;
+    const lines = error instanceof ConfigError ? error.problems : [error.message];
+    for (const line of lines) process.stderr.write(`error: ${line}\n`);
+    if (error instanceof UsageError) process.stderr.write(`${usage}\n`);
+    process.exitCode = error instanceof UsageError ? 2 : 1;
+  } finally {
+    await store?.close();
+  }
+}

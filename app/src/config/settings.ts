@@ -1,0 +1,215 @@
+/**
+ * The configuration schema: every setting the app reads, with its environment variable, its
+ * default and a sentence of why. `.env.example` documents the same list (a test keeps them equal).
+ */
+import {
+  boolean,
+  byteSize,
+  durationSeconds,
+  integerFrom,
+  oneOf,
+  port,
+  text,
+  type Parser,
+} from './parsers.ts';
+
+export const nodeEnvs = ['development', 'production', 'test'] as const;
+export type NodeEnv = (typeof nodeEnvs)[number];
+
+export const algorithms = [
+  'HS256',
+  'HS384',
+  'HS512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+] as const;
+export type JwtAlgorithm = (typeof algorithms)[number];
+
+export interface Setting<T> {
+  env: string;
+  doc: string;
+  parse: Parser<T>;
+  /** A value, or one that depends on NODE_ENV. */
+  default: T | ((nodeEnv: NodeEnv) => T);
+}
+
+/** A setting with no default: unset means "not used". */
+export interface OptionalSetting<T> {
+  env: string;
+  doc: string;
+  parse: Parser<T>;
+  optional: true;
+}
+
+// The type comes from the parser alone (NoInfer): a default cannot widen it.
+const setting = <T>(
+  s: Omit<Setting<T>, 'default'> & { default: NoInfer<Setting<T>['default']> },
+): Setting<T> => s;
+const optional = <T>(s: Omit<OptionalSetting<T>, 'optional'>): OptionalSetting<T> => ({
+  ...s,
+  optional: true,
+});
+const inProduction = (nodeEnv: NodeEnv) => nodeEnv === 'production';
+
+export const settings = {
+  nodeEnv: setting({
+    env: 'NODE_ENV',
+    doc: 'development (npm run dev), production (npm start) or test.',
+    parse: oneOf(nodeEnvs),
+    default: 'development',
+  }),
+  host: setting({
+    env: 'HOST',
+    doc: 'Address to listen on. Loopback by default; containers set 0.0.0.0.',
+    parse: text,
+    default: '127.0.0.1',
+  }),
+  port: setting({
+    env: 'PORT',
+    doc: 'Port to listen on: 8000 for the dev server (like runserver), 3000 in production.',
+    parse: port,
+    default: (nodeEnv) => (inProduction(nodeEnv) ? 3000 : 8000),
+  }),
+  databaseUrl: setting({
+    env: 'DATABASE_URL',
+    doc: 'Where users and tokens live: sqlite:<path>; the folder is created on first run.',
+    parse: text,
+    default: 'sqlite:var/app.sqlite3',
+  }),
+  jwtAlgorithm: setting({
+    env: 'JWT_ALGORITHM',
+    doc: 'Signing algorithm, pinned: tokens naming another one are refused.',
+    parse: oneOf(algorithms),
+    default: 'HS256',
+  }),
+  jwtSigningKey: optional({
+    env: 'JWT_SIGNING_KEY',
+    doc: 'HMAC secret (32 bytes or more) or PEM private key. Required in production.',
+    parse: text,
+  }),
+  jwtSigningKeyFile: optional({
+    env: 'JWT_SIGNING_KEY_FILE',
+    doc: 'File holding the signing key, instead of JWT_SIGNING_KEY.',
+    parse: text,
+  }),
+  jwtVerifyingKeys: optional({
+    env: 'JWT_VERIFYING_KEYS',
+    doc: 'Older keys still accepted while they are rotated out: PEM public keys, or comma-separated HMAC secrets.',
+    parse: text,
+  }),
+  jwtVerifyingKeysFile: optional({
+    env: 'JWT_VERIFYING_KEYS_FILE',
+    doc: 'File holding older verifying keys: PEM blocks, or one HMAC secret per line.',
+    parse: text,
+  }),
+  jwtAudience: optional({
+    env: 'JWT_AUDIENCE',
+    doc: 'When set, written to "aud" and required on every token.',
+    parse: text,
+  }),
+  jwtIssuer: optional({
+    env: 'JWT_ISSUER',
+    doc: 'When set, written to "iss" and required on every token.',
+    parse: text,
+  }),
+  jwtLeewaySeconds: setting({
+    env: 'JWT_LEEWAY',
+    doc: 'Clock skew tolerated on exp and nbf.',
+    parse: durationSeconds,
+    default: 0,
+  }),
+  accessTokenLifetimeSeconds: setting({
+    env: 'ACCESS_TOKEN_LIFETIME',
+    doc: 'How long an access token lives.',
+    parse: durationSeconds,
+    default: 5 * 60,
+  }),
+  refreshTokenLifetimeSeconds: setting({
+    env: 'REFRESH_TOKEN_LIFETIME',
+    doc: 'How long a refresh token lives.',
+    parse: durationSeconds,
+    default: 24 * 60 * 60,
+  }),
+  rotateRefreshTokens: setting({
+    env: 'ROTATE_REFRESH_TOKENS',
+    doc: 'Each refresh returns a new refresh token. Off gives plain simplejwt behaviour.',
+    parse: boolean,
+    default: true,
+  }),
+  blacklistAfterRotation: setting({
+    env: 'BLACKLIST_AFTER_ROTATION',
+    doc: 'A rotated refresh token is blacklisted, so it works once.',
+    parse: boolean,
+    default: true,
+  }),
+  refreshReuseDetection: setting({
+    env: 'REFRESH_REUSE_DETECTION',
+    doc: 'Presenting an already rotated refresh token revokes its whole family.',
+    parse: boolean,
+    default: true,
+  }),
+  refreshTokenCookie: setting({
+    env: 'REFRESH_TOKEN_COOKIE',
+    doc: 'Browser mode: the refresh token travels in an HttpOnly, SameSite=Strict cookie instead of the body.',
+    parse: boolean,
+    default: false,
+  }),
+  updateLastLogin: setting({
+    env: 'UPDATE_LAST_LOGIN',
+    doc: "Record each login's time on the user.",
+    parse: boolean,
+    default: true,
+  }),
+  passwordScryptLogN: setting({
+    env: 'PASSWORD_SCRYPT_LOG_N',
+    doc: 'scrypt cost as log2(N) for new hashes; 17 is OWASP’s minimum and production refuses less.',
+    parse: integerFrom(10, 20),
+    default: 17,
+  }),
+  trustProxy: setting({
+    env: 'TRUST_PROXY',
+    doc: "Express 'trust proxy': false, true, loopback, or a list of addresses of the proxies in front.",
+    parse: text,
+    default: 'false',
+  }),
+  bodyLimitBytes: setting({
+    env: 'BODY_LIMIT',
+    doc: 'Largest request body accepted; larger ones get 413.',
+    parse: byteSize,
+    default: 16 * 1024,
+  }),
+  shutdownTimeoutSeconds: setting({
+    env: 'SHUTDOWN_TIMEOUT',
+    doc: 'How long a stopping server waits for in-flight requests before it closes them.',
+    parse: durationSeconds,
+    default: 10,
+  }),
+  logLevel: setting({
+    env: 'LOG_LEVEL',
+    doc: 'debug, info, warn, error or silent.',
+    parse: oneOf(['debug', 'info', 'warn', 'error', 'silent']),
+    default: (nodeEnv: NodeEnv) => (nodeEnv === 'test' ? 'warn' : 'info'),
+  }),
+  logFormat: setting({
+    env: 'LOG_FORMAT',
+    doc: 'json (one object a line) or pretty (for people); pretty in development.',
+    parse: oneOf(['json', 'pretty']),
+    default: (nodeEnv: NodeEnv) => (nodeEnv === 'development' ? 'pretty' : 'json'),
+  }),
+};
+
+export type Settings = typeof settings;
+export type Config = {
+  [K in keyof Settings]: Settings[K] extends OptionalSetting<infer T>
+    ? T | undefined
+    : Settings[K] extends Setting<infer T>
+      ? T
+      : never;
+};

@@ -1,0 +1,34 @@
+/**
+ * The user-facing texts, word for word as simplejwt and Django REST framework write them.
+ * Source: rest_framework_simplejwt/{tokens,backends,authentication,serializers}.py and
+ * rest_framework/{exceptions,fields}.py.
+ */
+export const messages = {
+  noActiveAccount: 'No active account found with the given credentials',
+  noActiveAccountForToken: 'No active account found for the given token.',
+  notAuthenticated: 'Authentication credentials were not provided.',
+  badAuthorizationHeader: 'Authorization header must contain two space-delimited values',
+  givenTokenNotValid: 'Given token not valid for any token type',
+  noUserIdentification: 'Token contained no recognizable user identification',
+  userNotFound: 'User not found',
+  userInactive: 'User is inactive',
+  tokenInvalid: 'Token is invalid',
+  tokenExpired: 'Token is expired',
+  tokenBlacklisted: 'Token is blacklisted',
+  tokenHasNoId: 'Token has no id',
+  tokenHasNoType: 'Token has no type',
+  tokenHasWrongType: 'Token has wrong type',
+  tokenHasNoExp: "Token has no 'exp' claim",
+  fieldRequired: 'This field is required.',
+  fieldNotNull: 'This field may not be null.',
+  fieldNotBlank: 'This field may not be blank.',
+  fieldNotString: 'Not a valid string.',
+  notFound: 'Not found.',
+  serverError: 'A server error occurred.',
+  requestTooLarge: 'Request body is too large.',
+  headersTooLarge: 'Request header fields are too large.',
+  expectedDictionary: (got: string) => `Invalid data. Expected a dictionary, but got ${got}.`,
+  jsonParseError: (reason: string) => `JSON parse error - ${reason}`,
+  unsupportedMediaType: (type: string) => `Unsupported media type "${type}" in request.`,
+  methodNotAllowed: (method: string) => `Method "${method}" not allowed.`,
+} as const;

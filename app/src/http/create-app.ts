@@ -1,0 +1,51 @@
+/** The Express application: middleware and routes in the order a request meets them. */
+import express, { type Express } from 'express';
+import type { Logger } from '../logging/logger.ts';
+import type { Store } from '../store/store.ts';
+import type { AccessAuthentication } from '../tokens/access-authentication.ts';
+import type { KeyRing } from '../tokens/key-ring.ts';
+import type { TokenService } from '../tokens/token-service.ts';
+import type { UserService } from '../users/user-service.ts';
+import { createErrorHandler } from './middleware/error-handler.ts';
+import { notFound } from './middleware/fallbacks.ts';
+import { createRequestLog } from './middleware/request-log.ts';
+import { createRequireAccessToken } from './middleware/require-access-token.ts';
+import type { RefreshCookie } from './refresh-cookie.ts';
+import { healthRoutes } from './routes/health-routes.ts';
+import { helloRoutes } from './routes/hello-routes.ts';
+import { jwksRoute } from './routes/jwks-route.ts';
+import { tokenRoutes } from './routes/token-routes.ts';
+
+export interface AppDeps {
+  logger: Logger;
+  store: Store;
+  keys: KeyRing;
+  users: UserService;
+  tokens: TokenService;
+  authenticate: AccessAuthentication;
+  cookie: RefreshCookie;
+  trustProxy: string;
+  bodyLimitBytes: number;
+}
+
+/** Express's `trust proxy` takes booleans, hop counts, or names and addresses. */
+function trustProxyValue(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', trustProxyValue(deps.trustProxy));
+  const requireAccessToken = createRequireAccessToken(deps.authenticate);
+
+  app.use(createRequestLog(deps.logger));
+  app.use(healthRoutes(deps.store, deps.keys));
+  app.use(jwksRoute(deps.keys));
+  app.use(tokenRoutes({ ...deps, requireAccessToken }));
+  app.use(helloRoutes(requireAccessToken));
+  app.use(notFound);
+  app.use(createErrorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,94 @@
+/**
+ * Builds the app from its configuration and runs it on a port: `startServer()` and the returned
+ * `stop()`. Tests start it on port 0 with their own clock and database file.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { systemClock, type Clock } from './clock.ts';
+import type { Config } from './config/settings.ts';
+import { messages } from './errors/messages.ts';
+import { createApp } from './http/create-app.ts';
+import { createRefreshCookie } from './http/refresh-cookie.ts';
+import { silentLogger, type Logger } from './logging/logger.ts';
+import type { KeyRing } from './tokens/key-ring.ts';
+import { buildServices } from './services.ts';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  keys: KeyRing;
+  /** Stops accepting, lets in-flight requests finish (within SHUTDOWN_TIMEOUT), closes the store. */
+  stop(): Promise<void>;
+}
+
+export interface ServerOptions {
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/** Node answers oversized headers with a bare 431 before Express sees the request; make it JSON. */
+function answerClientErrors(server: Server): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (!socket.writable) return;
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const body = JSON.stringify({ detail: tooLarge ? messages.headersTooLarge : 'Bad request.' });
+    socket.end(
+      `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
+}
+
+export async function startServer(
+  config: Config,
+  options: ServerOptions = {},
+): Promise<RunningServer> {
+  const logger = options.logger ?? silentLogger;
+  const services = buildServices(config, options.clock ?? systemClock);
+  const app = createApp({
+    ...services,
+    logger,
+    cookie: createRefreshCookie(config.refreshTokenCookie, config.refreshTokenLifetimeSeconds),
+    trustProxy: config.trustProxy,
+    bodyLimitBytes: config.bodyLimitBytes,
+  });
+
+  let stopping = false;
+  // While stopping, each response closes its connection, so keep-alive clients move elsewhere.
+  const server = createServer((req, res) => {
+    if (stopping) res.setHeader('Connection', 'close');
+    app(req, res);
+  });
+  answerClientErrors(server);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    keys: services.keys,
+    async stop() {
+      stopping = true;
+      const closed = new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      );
+      server.closeIdleConnections();
+      const deadline = setTimeout(() => {
+        server.closeAllConnections();
+      }, config.shutdownTimeoutSeconds * 1000);
+      await closed;
+      clearTimeout(deadline);
+      await services.store.close();
+    },
+  };
+}

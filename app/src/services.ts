@@ -1,0 +1,45 @@
+/** Wires the domain services from the configuration: the one place that knows how they fit. */
+import { epochSeconds, type Clock } from './clock.ts';
+import type { Config } from './config/settings.ts';
+import { openStore } from './store/open-store.ts';
+import type { Store } from './store/store.ts';
+import { createAccessAuthentication } from './tokens/access-authentication.ts';
+import { createJwtCodec } from './tokens/jwt-codec.ts';
+import { buildKeyRing, type KeyRing } from './tokens/key-ring.ts';
+import { createTokenService } from './tokens/token-service.ts';
+import { owaspScryptParams } from './users/password-hashing.ts';
+import { createUserService } from './users/user-service.ts';
+
+export const openConfiguredStore = (config: Config, clock: Clock): Store =>
+  openStore(config.databaseUrl, epochSeconds(clock));
+
+export const userServiceFor = (config: Config, store: Store, clock: Clock) =>
+  createUserService(store, clock, {
+    scrypt: { ...owaspScryptParams, logN: config.passwordScryptLogN },
+    updateLastLogin: config.updateLastLogin,
+  });
+
+function tokenServiceFor(config: Config, keys: KeyRing, store: Store, clock: Clock) {
+  const codec = createJwtCodec(keys, {
+    audience: config.jwtAudience,
+    issuer: config.jwtIssuer,
+    leewaySeconds: config.jwtLeewaySeconds,
+  });
+  const tokens = createTokenService(store, codec, clock, {
+    accessLifetimeSeconds: config.accessTokenLifetimeSeconds,
+    refreshLifetimeSeconds: config.refreshTokenLifetimeSeconds,
+    rotateRefreshTokens: config.rotateRefreshTokens,
+    blacklistAfterRotation: config.blacklistAfterRotation,
+    reuseDetection: config.refreshReuseDetection,
+  });
+  return tokens;
+}
+
+export function buildServices(config: Config, clock: Clock) {
+  // Keys first: a bad key is a configuration error, reported before any file is touched.
+  const keys = buildKeyRing(config);
+  const store = openConfiguredStore(config, clock);
+  const tokens = tokenServiceFor(config, keys, store, clock);
+  const users = userServiceFor(config, store, clock);
+  return { keys, store, tokens, users, authenticate: createAccessAuthentication(tokens, store) };
+}

@@ -1,0 +1,59 @@
+/**
+ * Opens the SQLite file with the settings that let several processes (pm2 workers) share it, and
+ * brings its schema up to date.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { migrations } from './migrations.ts';
+
+/** Runs `work` in a write transaction; BEGIN IMMEDIATE takes the write lock up front so two
+ * processes cannot both read a row and then both decide to change it. */
+export function inWriteTransaction<T>(db: DatabaseSync, work: () => T): T {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const result = work();
+    db.exec('COMMIT');
+    return result;
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+function migrate(db: DatabaseSync, at: number): void {
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+  );
+  // Workers start together: the lock makes one apply the migrations and the others see them done.
+  inWriteTransaction(db, () => {
+    const applied = new Set(
+      db
+        .prepare('SELECT version FROM schema_migrations')
+        .all()
+        .map((row) => Number(row.version)),
+    );
+    for (const migration of migrations) {
+      if (applied.has(migration.version)) continue;
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        at,
+      );
+    }
+  });
+}
+
+export function openSqliteDatabase(path: string, at: number): DatabaseSync {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new DatabaseSync(path);
+  // WAL lets readers go on while one process writes; the busy timeout makes a writer wait for the
+  // lock instead of failing at once. https://www.sqlite.org/wal.html
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec('PRAGMA busy_timeout = 5000');
+  db.exec('PRAGMA synchronous = NORMAL');
+  db.exec('PRAGMA foreign_keys = ON');
+  migrate(db, at);
+  return db;
+}

@@ -1,0 +1,80 @@
+/**
+ * What the app needs from storage, and nothing about how it is kept. SQLite implements it today;
+ * another database only has to implement these three interfaces.
+ *
+ * Every method is async so an implementation over the network fits the same shape.
+ */
+export interface User {
+  id: number;
+  username: string;
+  passwordHash: string;
+  isActive: boolean;
+  dateJoined: number;
+  lastLogin: number | null;
+}
+
+export interface UserRepository {
+  /** Throws AlreadyExistsError when the username is taken. */
+  create(username: string, passwordHash: string, at: number): Promise<User>;
+  findById(id: number): Promise<User | undefined>;
+  findByUsername(username: string): Promise<User | undefined>;
+  list(): Promise<User[]>;
+  setActive(id: number, active: boolean): Promise<void>;
+  setPasswordHash(id: number, passwordHash: string): Promise<void>;
+  recordLogin(id: number, at: number): Promise<void>;
+}
+
+/** Why a refresh token was blacklisted. */
+export type RevocationReason = 'logout' | 'rotated' | 'reuse' | 'logout_all' | 'password_change';
+
+/** A refresh token as stored: its id and metadata, never the token itself. */
+export interface OutstandingToken {
+  jti: string;
+  userId: number;
+  /** The jti of the first token of the login it descends from. */
+  familyId: string;
+  parentJti: string | null;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface Blacklisting {
+  jti: string;
+  reason: RevocationReason;
+  blacklistedAt: number;
+}
+
+export interface TokenRepository {
+  /** Records a newly issued refresh token. */
+  recordOutstanding(token: OutstandingToken): Promise<void>;
+  findOutstanding(jti: string): Promise<OutstandingToken | undefined>;
+  findBlacklisting(jti: string): Promise<Blacklisting | undefined>;
+  /**
+   * Blacklists a token (recording it as outstanding first if it is unknown, as simplejwt does).
+   * Returns false when it was blacklisted already: of two concurrent calls, exactly one gets true.
+   */
+  blacklist(token: OutstandingToken, reason: RevocationReason, at: number): Promise<boolean>;
+  /**
+   * Atomically blacklists `old` as rotated and records `next`. Returns false, recording nothing,
+   * when `old` was blacklisted already: of concurrent rotations of one token, exactly one wins.
+   */
+  rotate(old: OutstandingToken, next: OutstandingToken, at: number): Promise<boolean>;
+  /** Blacklists every live token of a family; returns how many. */
+  revokeFamily(familyId: string, reason: RevocationReason, at: number): Promise<number>;
+  /** Blacklists every live token of a user; returns how many. */
+  revokeUser(userId: number, reason: RevocationReason, at: number): Promise<number>;
+  /** Deletes the rows of tokens that expired before `at`; returns how many tokens. */
+  flushExpired(at: number): Promise<number>;
+}
+
+export interface Store {
+  users: UserRepository;
+  tokens: TokenRepository;
+  /** Resolves when the database answers a query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class AlreadyExistsError extends Error {
+  override name = 'AlreadyExistsError';
+}
