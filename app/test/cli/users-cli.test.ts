@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import { runScript } from '../support/run-process.ts';
+import { testEnv } from '../support/test-server.ts';
+import { tempDir } from '../support/temp-dir.ts';
+
+const cli = 'app/src/cli/users-cli.ts';
+
+describe('npm run users', () => {
+  let env: NodeJS.ProcessEnv;
+  const users = (args: string[], input?: string) => runScript(cli, args, { env, input });
+
+  before(() => {
+    env = testEnv(tempDir());
+  });
+
+  it('adds a user with the password read from stdin', async () => {
+    const result = await users(['add', 'alice'], 'correct horse\n');
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, 'created user "alice" (id 1)\n');
+  });
+
+  it('refuses a duplicate user with a clear error and exit 1', async () => {
+    const result = await users(['add', 'alice'], 'pw\n');
+    assert.equal(result.code, 1);
+    assert.equal(result.stderr, 'error: user "alice" already exists\n');
+  });
+
+  it('refuses an empty password', async () => {
+    const result = await users(['add', 'bob'], '\n');
+    assert.equal(result.code, 1);
+    assert.equal(result.stderr, 'error: password must not be empty\n');
+  });
+
+  it('lists, deactivates and changes passwords', async () => {
+    assert.equal((await users(['deactivate', 'alice'])).code, 0);
+    const changed = await users(['set-password', 'alice'], 'new password\n');
+    assert.equal(changed.stdout, 'changed the password of "alice"; revoked 0 refresh token(s)\n');
+    const listed = await users(['list']);
+    assert.match(listed.stdout, /^1\talice\tinactive\tlast login never\n$/);
+  });
+
+  it('explains its usage when the arguments are wrong, with exit 2', async () => {
+    for (const args of [[], ['add'], ['frobnicate', 'x'], ['add', 'alice', 'password-in-argv']]) {
+      const result = await users(args);
+      assert.equal(result.code, 2, args.join(' '));
+      assert.match(result.stderr, /usage: npm run users -- <command>/);
+    }
+  });
+
+  it('says which variable is wrong when the configuration is', async () => {
+    const result = await runScript(cli, ['list'], { env: { ...env, DATABASE_URL: 'mysql://x' } });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /^error: DATABASE_URL: expected sqlite:<path>/);
+  });
+});

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
+
+/** Sends raw bytes, for requests fetch refuses to make. */
+function rawRequest(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'GET', headers }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => {
+        resolve({ status: res.statusCode ?? 0, body });
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('bad input gets a JSON error, never a 500', () => {
+  let api: TestServer;
+
+  before(async () => {
+    api = await startTestServer();
+  });
+  after(() => api.stop());
+
+  it('answers malformed JSON with 400', async () => {
+    const reply = await api.post('/api/token/', undefined, {
+      body: '{"username": ',
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.equal(reply.status, 400);
+    assert.match(String(reply.json.detail), /^JSON parse error - /);
+  });
+
+  it('answers a JSON body that is not an object with DRF’s message', async () => {
+    const reply = await api.post('/api/token/', ['alice', 'pw']);
+    assert.equal(reply.status, 400);
+    assert.deepEqual(reply.json, {
+      non_field_errors: ['Invalid data. Expected a dictionary, but got list.'],
+    });
+  });
+
+  it('answers a body over the limit with 413', async () => {
+    const reply = await api.post('/api/token/', {
+      username: 'a'.repeat(17 * 1024),
+      password: 'pw',
+    });
+    assert.equal(reply.status, 413);
+    assert.deepEqual(reply.json, { detail: 'Request body is too large.' });
+  });
+
+  it('answers another media type with 415', async () => {
+    const reply = await api.post('/api/token/', undefined, {
+      body: 'username=alice',
+      headers: { 'content-type': 'text/plain' },
+    });
+    assert.equal(reply.status, 415);
+    assert.deepEqual(reply.json, { detail: 'Unsupported media type "text/plain" in request.' });
+  });
+
+  it('answers oversized headers with 431 and JSON', async () => {
+    const reply = await rawRequest(`${api.url}/hello/`, { 'x-filler': 'x'.repeat(20 * 1024) });
+    assert.equal(reply.status, 431);
+    assert.deepEqual(JSON.parse(reply.body), { detail: 'Request header fields are too large.' });
+  });
+
+  it('answers an unknown path with 404 and an unsupported method with 405', async () => {
+    const missing = await api.get('/nothing-here');
+    assert.equal(missing.status, 404);
+    assert.deepEqual(missing.json, { detail: 'Not found.' });
+    const wrongMethod = await api.get('/api/token/');
+    assert.equal(wrongMethod.status, 405);
+    assert.deepEqual(wrongMethod.json, { detail: 'Method "GET" not allowed.' });
+    assert.equal(wrongMethod.headers.get('allow'), 'POST');
+  });
+
+  it('says nothing about the framework', async () => {
+    const reply = await api.get('/healthz');
+    assert.equal(reply.headers.get('x-powered-by'), null);
+  });
+});

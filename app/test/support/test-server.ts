@@ -1,0 +1,96 @@
+/**
+ * A real server on an ephemeral port over a real SQLite file in a temporary folder, with a fake
+ * clock. Settings are the test defaults plus whatever the test overrides. The caller stops it
+ * (`after(() => api.stop())`).
+ */
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config/load-config.ts';
+import type { Config } from '../../src/config/settings.ts';
+import { startServer, type RunningServer } from '../../src/server.ts';
+import { openConfiguredStore, userServiceFor } from '../../src/services.ts';
+import type { Store, User } from '../../src/store/store.ts';
+import { FakeClock } from './fake-clock.ts';
+import { send, type Reply, type RequestOptions } from './http-client.ts';
+import { tempDir } from './temp-dir.ts';
+
+export const testSecret = 'test-secret-of-at-least-thirty-two-bytes!';
+
+export function testEnv(dir: string, overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    NODE_ENV: 'test',
+    PORT: '0',
+    DATABASE_URL: `sqlite:${join(dir, 'app.sqlite3')}`,
+    JWT_SIGNING_KEY: testSecret,
+    // Fast hashes for the many logins of the suite; the OWASP default has a test of its own.
+    PASSWORD_SCRYPT_LOG_N: '10',
+    LOG_LEVEL: 'silent',
+    ...overrides,
+  };
+}
+
+export interface TestServer {
+  url: string;
+  clock: FakeClock;
+  config: Config;
+  dir: string;
+  server: RunningServer;
+  /** A second connection to the same database, as another process would have. */
+  store: Store;
+  createUser(username: string, password: string): Promise<User>;
+  post(path: string, json?: unknown, options?: RequestOptions): Promise<Reply>;
+  get(path: string, options?: RequestOptions): Promise<Reply>;
+  /** Logs in and returns the pair. */
+  login(username: string, password: string): Promise<{ access: string; refresh: string }>;
+  /** Stops this server and starts another on the same database and clock. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startTestServer(
+  overrides: Record<string, string> = {},
+  options: { dir?: string; clock?: FakeClock } = {},
+): Promise<TestServer> {
+  const dir = options.dir ?? tempDir();
+  const clock = options.clock ?? new FakeClock();
+  const config = loadConfig(testEnv(dir, overrides));
+  let server = await startServer(config, { clock });
+  const store = openConfiguredStore(config, clock);
+  const users = userServiceFor(config, store, clock);
+  let stopped = false;
+
+  const test: TestServer = {
+    get url() {
+      return server.url;
+    },
+    clock,
+    config,
+    dir,
+    get server() {
+      return server;
+    },
+    store,
+    createUser: (username, password) => users.create(username, password),
+    post: (path, json, opts) =>
+      send('POST', server.url + path, {
+        ...opts,
+        json: opts?.body === undefined ? (json ?? {}) : undefined,
+      }),
+    get: (path, opts) => send('GET', server.url + path, opts),
+    async login(username, password) {
+      const reply = await test.post('/api/token/', { username, password });
+      if (reply.status !== 200) throw new Error(`login failed: ${reply.status} ${reply.text}`);
+      return reply.json as { access: string; refresh: string };
+    },
+    async restart() {
+      await server.stop();
+      server = await startServer(config, { clock });
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+      await store.close();
+    },
+  };
+  return test;
+}
