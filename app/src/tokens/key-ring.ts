@@ -34,7 +34,8 @@ const developmentKey = 'development-only-key-never-use-in-production-0123456789'
 
 const isHmac = (algorithm: JwtAlgorithm) => algorithm.startsWith('HS');
 const bits = (algorithm: JwtAlgorithm) => Number(algorithm.slice(2));
-const curves: Record<string, string> = {
+/** The curve each ES algorithm signs on (RFC 7518 §3.4). */
+export const ecCurves: Record<string, string> = {
   ES256: 'prime256v1',
   ES384: 'secp384r1',
   ES512: 'secp521r1',
@@ -74,8 +75,8 @@ function keyId(key: KeyObject): string {
 function checkAsymmetricKey(key: KeyObject, algorithm: JwtAlgorithm, variable: string): void {
   const details = key.asymmetricKeyDetails;
   if (algorithm.startsWith('ES')) {
-    if (key.asymmetricKeyType !== 'ec' || details?.namedCurve !== curves[algorithm]) {
-      fail(variable, `${algorithm} needs an EC key on curve ${curves[algorithm] ?? '?'}`);
+    if (key.asymmetricKeyType !== 'ec' || details?.namedCurve !== ecCurves[algorithm]) {
+      fail(variable, `${algorithm} needs an EC key on curve ${ecCurves[algorithm] ?? '?'}`);
     }
     return;
   }
