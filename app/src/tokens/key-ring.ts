@@ -88,6 +88,23 @@ function checkAsymmetricKey(key: KeyObject, algorithm: JwtAlgorithm, variable: s
     fail(variable, `${algorithm} needs an RSA key of 2048 bits or more`);
 }
 
+/** Parses a PEM into a key of the kind the algorithm needs, or names the variable that holds it. */
+function asymmetricKey(
+  pem: string,
+  kind: 'private' | 'public',
+  algorithm: JwtAlgorithm,
+  variable: string,
+): KeyObject {
+  let key: KeyObject;
+  try {
+    key = kind === 'private' ? createPrivateKey(pem) : createPublicKey(pem);
+  } catch (error) {
+    return fail(variable, `not a usable ${kind} key: ${(error as Error).message}`);
+  }
+  checkAsymmetricKey(key, algorithm, variable);
+  return key;
+}
+
 function hmacKey(secret: string, config: Config, variable: string): KeyObject {
   const minimum = bits(config.jwtAlgorithm) / 8;
   // RFC 7518 §3.2: an HMAC key must be at least as long as the hash output.
@@ -117,14 +134,7 @@ function signingKey(config: Config): { key: KeyObject; development: boolean } {
     return { key: hmacKey(text.trim(), config, variable), development: false };
   const pem =
     pemBlocks(text)[0] ?? fail(variable, `${config.jwtAlgorithm} needs a PEM private key`);
-  let key: KeyObject;
-  try {
-    key = createPrivateKey(pem);
-  } catch (error) {
-    return fail(variable, `not a usable private key: ${(error as Error).message}`);
-  }
-  checkAsymmetricKey(key, config.jwtAlgorithm, variable);
-  return { key, development: false };
+  return { key: asymmetricKey(pem, 'private', config.jwtAlgorithm, variable), development: false };
 }
 
 function extraVerifyingKeys(config: Config): KeyObject[] {
@@ -146,16 +156,7 @@ function extraVerifyingKeys(config: Config): KeyObject[] {
   }
   const blocks = pemBlocks(text);
   if (blocks.length === 0) fail(variable, 'expected one or more PEM public keys');
-  return blocks.map((pem) => {
-    let key: KeyObject;
-    try {
-      key = createPublicKey(pem);
-    } catch (error) {
-      return fail(variable, `not a usable public key: ${(error as Error).message}`);
-    }
-    checkAsymmetricKey(key, config.jwtAlgorithm, variable);
-    return key;
-  });
+  return blocks.map((pem) => asymmetricKey(pem, 'public', config.jwtAlgorithm, variable));
 }
 
 export function buildKeyRing(config: Config): KeyRing {

@@ -6,6 +6,12 @@ import { startTestServer, testSecret, type TestServer } from '../support/test-se
 
 const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
+/** The claims of a valid access token for user 1, at the server's current time. */
+const validClaims = (api: TestServer) => {
+  const now = api.clock.now() / 1000;
+  return { token_type: 'access', exp: now + 60, iat: now, jti: 'f'.repeat(32), user_id: 1 };
+};
+
 /** How /hello/ describes a refused access token. */
 async function refusal(api: TestServer, token: string): Promise<string> {
   const reply = await api.get('/hello/', { token });
@@ -18,13 +24,7 @@ describe('forged and malformed tokens under HS256', () => {
   let api: TestServer;
   let now: number;
   let kid: string;
-  const claims = () => ({
-    token_type: 'access',
-    exp: now + 60,
-    iat: now,
-    jti: 'f'.repeat(32),
-    user_id: 1,
-  });
+  const claims = () => validClaims(api);
   const sign = (payload: object, key: string = testSecret, options: jwt.SignOptions = {}) =>
     jwt.sign(payload, key, { algorithm: 'HS256', keyid: kid, ...options });
 
@@ -124,8 +124,7 @@ describe('audience and issuer', () => {
   });
 
   it('refuses a wrong audience or a wrong issuer', async () => {
-    const now = api.clock.now() / 1000;
-    const base = { token_type: 'access', exp: now + 60, iat: now, jti: 'e'.repeat(32), user_id: 1 };
+    const base = validClaims(api);
     const kid = api.server.keys.signing.kid;
     for (const payload of [
       { ...base, aud: 'someone-else', iss: 'https://auth.example' },
@@ -158,14 +157,7 @@ describe('forged tokens under RS256', () => {
   });
 
   it('refuses HS256 signed with the RSA public key as the secret', async () => {
-    const now = api.clock.now() / 1000;
-    const payload = {
-      token_type: 'access',
-      exp: now + 60,
-      iat: now,
-      jti: 'd'.repeat(32),
-      user_id: 1,
-    };
+    const payload = validClaims(api);
     const header = base64url({ alg: 'HS256', typ: 'JWT', kid: api.server.keys.signing.kid });
     const body = base64url(payload);
     const signature = createHmac('sha256', publicPem)
@@ -176,14 +168,7 @@ describe('forged tokens under RS256', () => {
 
   it('refuses a token signed by another RSA key', async () => {
     const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-    const now = api.clock.now() / 1000;
-    const payload = {
-      token_type: 'access',
-      exp: now + 60,
-      iat: now,
-      jti: 'c'.repeat(32),
-      user_id: 1,
-    };
+    const payload = validClaims(api);
     const token = jwt.sign(payload, other, {
       algorithm: 'RS256',
       keyid: api.server.keys.signing.kid,
