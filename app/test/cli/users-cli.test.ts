@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import { runScript } from '../support/run-process.ts';
 import { testEnv } from '../support/test-server.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 const cli = 'app/src/cli/users-cli.ts';
+const run = promisify(execFile);
 
 describe('npm run users', () => {
   let env: NodeJS.ProcessEnv;
@@ -46,6 +49,15 @@ describe('npm run users', () => {
       assert.equal(result.code, 2, args.join(' '));
       assert.match(result.stderr, /usage: npm run users -- <command>/);
     }
+  });
+
+  it('prompts twice on a terminal without echoing the password', async () => {
+    // script(1) gives the command a pseudo-terminal; the answers are typed once the prompts are up.
+    const typed = 'sleep 1; echo hidden-pw; sleep 0.5; echo hidden-pw';
+    const command = `(${typed}) | script -qec "${process.execPath} ${cli} add carol" /dev/null`;
+    const { stdout } = await run('bash', ['-c', command], { env: { ...process.env, ...env } });
+    assert.match(stdout, /Password: [^]*Password \(again\): [^]*created user "carol"/);
+    assert.ok(!stdout.includes('hidden-pw'), 'the password was echoed');
   });
 
   it('says which variable is wrong when the configuration is', async () => {
