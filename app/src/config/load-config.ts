@@ -3,14 +3,8 @@
  * of its own that names the variable, and nothing starts until all of them are right.
  */
 import { existsSync } from 'node:fs';
-import { ConfigValueError } from './parsers.ts';
-import {
-  settings,
-  type Config,
-  type NodeEnv,
-  type OptionalSetting,
-  type Setting,
-} from './settings.ts';
+import { readSettings } from './setting.ts';
+import { settings, type Config } from './settings.ts';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -25,30 +19,6 @@ export class ConfigError extends Error {
 /** Loads `.env` into process.env; variables already set in the environment win. */
 export function loadEnvFile(path = '.env'): void {
   if (existsSync(path)) process.loadEnvFile(path);
-}
-
-type AnySetting = Setting<unknown> | OptionalSetting<unknown>;
-
-function readSetting(
-  s: AnySetting,
-  env: NodeJS.ProcessEnv,
-  nodeEnv: NodeEnv,
-  problems: string[],
-): unknown {
-  const raw = env[s.env];
-  if (raw === undefined || raw === '') {
-    if ('optional' in s) return undefined;
-    return typeof s.default === 'function'
-      ? (s.default as (n: NodeEnv) => unknown)(nodeEnv)
-      : s.default;
-  }
-  try {
-    return s.parse(raw);
-  } catch (error) {
-    if (!(error instanceof ConfigValueError)) throw error;
-    problems.push(`${s.env}: ${error.message}`);
-    return undefined;
-  }
 }
 
 /** Rules that join several settings. */
@@ -81,13 +51,20 @@ function crossCheck(config: Config, problems: string[]): void {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
-  const nodeEnv = (readSetting(settings.nodeEnv, env, 'development', problems) ??
-    'development') as NodeEnv;
-  const entries = Object.entries(settings).map(([key, s]: [string, AnySetting]) => [
-    key,
-    readSetting(s, env, nodeEnv, problems),
-  ]);
-  const config = Object.fromEntries(entries) as Config;
+  // NODE_ENV first, since other defaults depend on it; a bad value is reported with the rest.
+  const nodeEnvProblems: string[] = [];
+  const { nodeEnv } = readSettings(
+    { nodeEnv: settings.nodeEnv },
+    env,
+    'development',
+    nodeEnvProblems,
+  );
+  const config = readSettings(
+    settings,
+    env,
+    nodeEnvProblems.length > 0 ? 'development' : nodeEnv,
+    problems,
+  );
   if (problems.length === 0) crossCheck(config, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

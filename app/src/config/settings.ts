@@ -2,19 +2,17 @@
  * The configuration schema: every setting the app reads, with its environment variable, its
  * default and a sentence of why. `.env.example` documents the same list (a test keeps them equal).
  */
+import { boolean, byteSize, durationSeconds, integerFrom, oneOf, port, text } from './parsers.ts';
 import {
-  boolean,
-  byteSize,
-  durationSeconds,
-  integerFrom,
-  oneOf,
-  port,
-  text,
-  type Parser,
-} from './parsers.ts';
+  inProduction,
+  nodeEnvs,
+  optional,
+  setting,
+  type NodeEnv,
+  type ValuesOf,
+} from './setting.ts';
 
-export const nodeEnvs = ['development', 'production', 'test'] as const;
-export type NodeEnv = (typeof nodeEnvs)[number];
+export { nodeEnvs, type NodeEnv };
 
 export const algorithms = [
   'HS256',
@@ -31,32 +29,6 @@ export const algorithms = [
   'ES512',
 ] as const;
 export type JwtAlgorithm = (typeof algorithms)[number];
-
-export interface Setting<T> {
-  env: string;
-  doc: string;
-  parse: Parser<T>;
-  /** A value, or one that depends on NODE_ENV. */
-  default: T | ((nodeEnv: NodeEnv) => T);
-}
-
-/** A setting with no default: unset means "not used". */
-export interface OptionalSetting<T> {
-  env: string;
-  doc: string;
-  parse: Parser<T>;
-  optional: true;
-}
-
-// The type comes from the parser alone (NoInfer): a default cannot widen it.
-const setting = <T>(
-  s: Omit<Setting<T>, 'default'> & { default: NoInfer<Setting<T>['default']> },
-): Setting<T> => s;
-const optional = <T>(s: Omit<OptionalSetting<T>, 'optional'>): OptionalSetting<T> => ({
-  ...s,
-  optional: true,
-});
-const inProduction = (nodeEnv: NodeEnv) => nodeEnv === 'production';
 
 export const settings = {
   nodeEnv: setting({
@@ -206,10 +178,4 @@ export const settings = {
 };
 
 export type Settings = typeof settings;
-export type Config = {
-  [K in keyof Settings]: Settings[K] extends OptionalSetting<infer T>
-    ? T | undefined
-    : Settings[K] extends Setting<infer T>
-      ? T
-      : never;
-};
+export type Config = ValuesOf<Settings>;
