@@ -3,7 +3,7 @@
  * `stop()`. Tests start it on port 0 with their own clock and database file.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import net, { type AddressInfo, type Socket } from 'node:net';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config/settings.ts';
 import { messages } from './errors/messages.ts';
@@ -60,6 +60,10 @@ export async function startServer(
     app(req, res);
   });
   answerClientErrors(server);
+  // Idle keep-alive connections are closed by the client side first: nginx's upstream
+  // keepalive_timeout (4 s) is shorter, so it never reuses a connection this server is closing.
+  // Node's default: 5 s.
+  server.keepAliveTimeout = 10_000;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -77,17 +81,25 @@ export async function startServer(
     keys: services.keys,
     async stop() {
       stopping = true;
-      const closed = new Promise<void>((resolve) =>
-        server.close(() => {
+      // Stop listening, but do not close idle keep-alive connections yet (http.Server#close
+      // would): a proxy may be sending a request into one at that instant, and it would fail.
+      // The proxy closes its idle connections itself after its keepalive_timeout; requests on
+      // busy ones are answered with `Connection: close`. What is left is closed after the grace.
+      const closed = new Promise<void>((resolve) => {
+        net.Server.prototype.close.call(server, () => {
           resolve();
-        }),
-      );
-      server.closeIdleConnections();
-      const deadline = setTimeout(() => {
-        server.closeAllConnections();
-      }, config.shutdownTimeoutSeconds * 1000);
+        });
+      });
+      const timers = [
+        setTimeout(() => {
+          server.closeIdleConnections();
+        }, config.shutdownIdleGraceSeconds * 1000),
+        setTimeout(() => {
+          server.closeAllConnections();
+        }, config.shutdownTimeoutSeconds * 1000),
+      ];
       await closed;
-      clearTimeout(deadline);
+      for (const timer of timers) clearTimeout(timer);
       await services.store.close();
     },
   };

@@ -12,6 +12,15 @@ function exitWithConfigError(error: ConfigError): never {
   process.exit(1);
 }
 
+/**
+ * In a cluster worker (pm2), the master may be handing this process a new connection over IPC at
+ * the very moment its server closes. The worker refuses it and the master gives it to another
+ * worker, but only if this process is still there to answer: exiting at once would leave that
+ * client's connection hanging in the master. A short pause lets such hand-overs be answered.
+ */
+const handOverLinger = (): Promise<void> =>
+  process.connected ? new Promise((resolve) => setTimeout(resolve, 500)) : Promise.resolve();
+
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -61,16 +70,23 @@ async function main(): Promise<void> {
     logger.info('stopping', { signal });
     // A bound on the whole shutdown, beyond the drain timeout, in case closing hangs.
     setTimeout(() => process.exit(1), (config.shutdownTimeoutSeconds + 5) * 1000).unref();
-    void server.stop().then(() => {
-      logger.info('stopped');
-      process.exit(0);
-    });
+    void server
+      .stop()
+      .then(handOverLinger)
+      .then(() => {
+        logger.info('stopped');
+        process.exit(0);
+      });
   };
   process.on('SIGINT', () => {
     stop('SIGINT');
   });
   process.on('SIGTERM', () => {
     stop('SIGTERM');
+  });
+  // pm2 asks with a message instead of a signal where signals are unreliable (shutdown_with_message).
+  process.on('message', (message) => {
+    if (message === 'shutdown') stop('shutdown message');
   });
 }
 

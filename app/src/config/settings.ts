@@ -163,6 +163,12 @@ export const settings = {
     parse: durationSeconds,
     default: 10,
   }),
+  shutdownIdleGraceSeconds: setting({
+    env: 'SHUTDOWN_IDLE_GRACE',
+    doc: "How long a stopping server leaves idle keep-alive connections to their client; longer than the proxy's upstream keepalive_timeout (nginx here: 4s), so the proxy closes them first.",
+    parse: durationSeconds,
+    default: 5,
+  }),
   logLevel: setting({
     env: 'LOG_LEVEL',
     doc: 'debug, info, warn, error or silent.',

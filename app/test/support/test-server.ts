@@ -24,6 +24,8 @@ export function testEnv(dir: string, overrides: Record<string, string> = {}): No
     // Fast hashes for the many logins of the suite; the OWASP default has a test of its own.
     PASSWORD_SCRYPT_LOG_N: '10',
     LOG_LEVEL: 'silent',
+    // Test clients are not proxies: nothing gains from leaving their idle connections open.
+    SHUTDOWN_IDLE_GRACE: '0',
     ...overrides,
   };
 }
