@@ -8,7 +8,9 @@ export default tseslint.config(
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js'] } },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['eslint.config.js', 'ecosystem.config.cjs'] },
+      },
     },
     rules: {
       // `const { exp: _exp, ...rest } = claims` is how a claim is left out.
@@ -26,7 +28,21 @@ export default tseslint.config(
     },
   },
   {
-    files: ['eslint.config.js'],
+    files: ['eslint.config.js', 'ecosystem.config.cjs'],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // pm2 loads its ecosystem file with require(): CommonJS, with Node's globals.
+    files: ['ecosystem.config.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        process: 'readonly',
+      },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

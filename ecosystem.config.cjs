@@ -1,0 +1,48 @@
+// pm2's description of the production app: the compiled API in cluster mode, one worker per CPU
+// by default. The host stack (`npm run stack`) and the containers both run this file.
+// Options: https://pm2.keymetrics.io/docs/usage/application-declaration/
+const { join } = require('node:path');
+
+const instances = process.env.PM2_INSTANCES ?? 'max';
+if (instances !== 'max' && !/^[1-9]\d*$/.test(instances)) {
+  throw new Error(`PM2_INSTANCES: expected a whole number from 1, or max, got "${instances}"`);
+}
+const logDir = process.env.PM2_LOG_DIR ?? join(__dirname, 'var', 'log');
+
+module.exports = {
+  apps: [
+    {
+      name: 'api',
+      cwd: __dirname,
+      script: 'dist/start.js',
+      // Cluster mode: workers share the port through pm2's master, and `pm2 reload` replaces
+      // them one after the other, so the port never goes unanswered.
+      exec_mode: 'cluster',
+      instances: instances === 'max' ? 'max' : Number(instances),
+      // A worker receives traffic only after it calls process.send('ready'): the database is
+      // open and the port listens (app/src/start.ts).
+      wait_ready: true,
+      // How long pm2 waits for 'ready'; a start takes well under a second, 10 s leaves room on a
+      // loaded machine. pm2's default is 3 s.
+      listen_timeout: 10_000,
+      // How long pm2 waits after SIGINT before SIGKILL. The app drains for SHUTDOWN_TIMEOUT
+      // (10 s by default) and exits within 5 s more, so this must stay above 15 s.
+      kill_timeout: 16_000,
+      // A leaking worker is restarted before it slows the machine; a healthy one stays far below.
+      max_memory_restart: process.env.PM2_MAX_MEMORY ?? '300M',
+      out_file: join(logDir, 'api.out.log'),
+      error_file: join(logDir, 'api.err.log'),
+      merge_logs: true,
+      env: {
+        HOST: process.env.APP_HOST ?? '127.0.0.1',
+        PORT: process.env.APP_PORT ?? '3000',
+        // nginx runs in front: take the client's address from its X-Forwarded-For.
+        TRUST_PROXY: process.env.TRUST_PROXY ?? 'loopback',
+      },
+      // `pm2 start ecosystem.config.cjs --env production` adds these.
+      env_production: {
+        NODE_ENV: 'production',
+      },
+    },
+  ],
+};

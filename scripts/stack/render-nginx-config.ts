@@ -1,0 +1,84 @@
+/**
+ * Renders nginx/ into a folder nginx can run from: every file copied, every {{name}} replaced.
+ * The host stack and the container image render the same files with different values. A
+ * placeholder without a value, or a value nothing uses, is an error, not a silent blank.
+ */
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { projectRoot } from './stack-paths.ts';
+
+export interface NginxValues {
+  /** `host:port` or a port, for the plain HTTP server. */
+  listen: string;
+  /** The app's addresses, `host:port` each. */
+  upstreams: string[];
+  runDir: string;
+  logDir: string;
+  tempDir: string;
+  tokenRate: string;
+  tokenBurst: number;
+  /** Present to render the TLS server as well. */
+  tls?: { listen: string; dir: string };
+}
+
+const sourceDir = join(projectRoot, 'nginx');
+
+/**
+ * One address (the host stack's pm2 cluster): listed again as a backup, so nginx has a second
+ * attempt for an idempotent request whose worker died; pm2 hands the retry to another worker.
+ * Several addresses (containers): each is a server of its own.
+ */
+function upstreamServers(upstreams: string[]): string {
+  if (upstreams.length === 1) {
+    const [only] = upstreams;
+    return [
+      `  # One address shared by every pm2 worker; the backup entry gives a failed request a retry.`,
+      `  server ${only ?? ''} max_fails=0;`,
+      `  server ${only ?? ''} max_fails=0 backup;`,
+    ].join('\n');
+  }
+  return upstreams.map((address) => `  server ${address} max_fails=1 fail_timeout=5s;`).join('\n');
+}
+
+function placeholders(values: NginxValues): Record<string, string> {
+  return {
+    listen: values.listen,
+    upstream_servers: upstreamServers(values.upstreams),
+    run_dir: values.runDir,
+    log_dir: values.logDir,
+    temp_dir: values.tempDir,
+    token_rate: values.tokenRate,
+    token_burst: String(values.tokenBurst),
+    ...(values.tls ? { tls_listen: values.tls.listen, tls_dir: values.tls.dir } : {}),
+  };
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)],
+  );
+}
+
+export function renderNginxConfig(values: NginxValues, outDir: string): void {
+  const vars = placeholders(values);
+  const used = new Set<string>();
+  rmSync(outDir, { recursive: true, force: true });
+  for (const file of filesUnder(sourceDir)) {
+    let target = relative(sourceDir, file);
+    if (target.startsWith('sites-tls/')) {
+      if (!values.tls) continue;
+      target = target.replace(/^sites-tls\//, 'sites/');
+    }
+    const text = readFileSync(file, 'utf8').replace(/\{\{(\w+)\}\}/g, (_match, name: string) => {
+      const value = vars[name];
+      if (value === undefined)
+        throw new Error(`${relative(projectRoot, file)}: no value for {{${name}}}`);
+      used.add(name);
+      return value;
+    });
+    mkdirSync(join(outDir, target, '..'), { recursive: true });
+    writeFileSync(join(outDir, target), text);
+  }
+  const unused = Object.keys(vars).filter((name) => !used.has(name));
+  if (unused.length > 0) throw new Error(`nginx/ has no {{${unused.join('}}, {{')}}}`);
+}
