@@ -1,0 +1,146 @@
+/**
+ * `npm run bench:stack`: authenticated GET /hello/ throughput and p99 latency of
+ *   (a) the dev server (`npm run dev`), (b) the compiled app as one process (`npm start`),
+ *   (c) the pm2 cluster directly, (d) the pm2 cluster through nginx,
+ * measured side by side: rounds take the targets in turn, and the medians are reported.
+ * The load generator (autocannon) runs on the same machine and shares its cores.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import autocannon from 'autocannon';
+import { systemClock } from '../../app/src/clock.ts';
+import { loadConfig } from '../../app/src/config/load-config.ts';
+import { openConfiguredStore, userServiceFor } from '../../app/src/services.ts';
+import { tempDir } from '../../app/test/support/temp-dir.ts';
+import { waitForOk } from '../stack/network.ts';
+import { freePort } from '../test/support/free-port.ts';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
+
+const dir = tempDir();
+const secret = 'bench-secret-that-is-long-enough-for-hs256!';
+const baseEnv: NodeJS.ProcessEnv = {
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  DATABASE_URL: `sqlite:${join(dir, 'app.sqlite3')}`,
+  JWT_SIGNING_KEY: secret,
+  LOG_LEVEL: 'info',
+};
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+const children: ChildProcess[] = [];
+
+function startProcess(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, args, {
+    env: { ...baseEnv, ...env },
+    stdio: 'ignore',
+    detached: true,
+  });
+  children.push(child);
+  return child;
+}
+
+async function stack(command: 'up' | 'down', env: NodeJS.ProcessEnv): Promise<void> {
+  const child = spawn(process.execPath, ['scripts/stack/stack-cli.ts', command], {
+    env: { ...baseEnv, ...env },
+    stdio: 'ignore',
+  });
+  const [code] = (await once(child, 'exit')) as [number];
+  if (code !== 0) throw new Error(`stack ${command} failed with ${code}`);
+}
+
+async function measure(url: string, token: string) {
+  const result = await autocannon({
+    url: `${url}/hello/`,
+    connections,
+    duration: seconds,
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const failures = result.non2xx + result.errors + result.timeouts;
+  if (failures > 0) throw new Error(`${url}: ${failures} failed requests`);
+  return { rps: result.requests.average, p99: result.latency.p99 };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig({ ...baseEnv, PASSWORD_SCRYPT_LOG_N: '10' });
+  const store = openConfiguredStore(config, systemClock);
+  await userServiceFor(config, store, systemClock).create('bench', 'pw');
+  await store.close();
+
+  const [devPort, singlePort, appPort, nginxPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
+  Object.assign(stackEnv, { APP_PORT: String(appPort), NGINX_PORT: String(nginxPort) });
+  console.log('starting the dev server, the single process and the pm2 + nginx stack');
+  await stack('up', stackEnv);
+  startProcess(['--watch-path=app/src', 'app/src/start.ts'], {
+    NODE_ENV: 'development',
+    PORT: String(devPort),
+  });
+  startProcess(['dist/start.js'], { NODE_ENV: 'production', PORT: String(singlePort) });
+
+  const targets = [
+    { name: '(a) npm run dev', url: `http://127.0.0.1:${devPort}` },
+    { name: '(b) npm start, 1 process', url: `http://127.0.0.1:${singlePort}` },
+    { name: '(c) pm2 cluster, direct', url: `http://127.0.0.1:${appPort}` },
+    { name: '(d) pm2 cluster + nginx', url: `http://127.0.0.1:${nginxPort}` },
+  ];
+  for (const target of targets) await waitForOk(`${target.url}/readyz`, 20_000);
+  const login = await fetch(`${targets[0]?.url ?? ''}/api/token/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'bench', password: 'pw' }),
+  });
+  const { access } = (await login.json()) as { access: string };
+
+  const results = new Map(
+    targets.map((t) => [t.name, { rps: [] as number[], p99: [] as number[] }]),
+  );
+  for (const target of targets) await measure(target.url, access).catch(() => undefined); // warm-up
+  for (let round = 1; round <= rounds; round += 1) {
+    for (const target of targets) {
+      process.stdout.write(`round ${round}/${rounds}: ${target.name} … `);
+      const { rps, p99 } = await measure(target.url, access);
+      results.get(target.name)?.rps.push(rps);
+      results.get(target.name)?.p99.push(p99);
+      console.log(`${Math.round(rps)} req/s, p99 ${p99} ms`);
+      await sleep(500);
+    }
+  }
+
+  const devRps = median(results.get(targets[0]?.name ?? '')?.rps ?? []);
+  console.log(
+    `\nnode ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), pm2 instances: one per CPU`,
+  );
+  console.log(
+    `autocannon: ${connections} connections, ${seconds} s per run, median of ${rounds} rounds\n`,
+  );
+  console.log('target                       req/s   p99 ms   vs dev');
+  for (const target of targets) {
+    const r = results.get(target.name) ?? { rps: [], p99: [] };
+    const rps = median(r.rps);
+    console.log(
+      `${target.name.padEnd(26)}${String(Math.round(rps)).padStart(8)}${String(median(r.p99)).padStart(9)}${(rps / devRps).toFixed(2).padStart(8)}x`,
+    );
+  }
+}
+
+const stackEnv: NodeJS.ProcessEnv = {
+  STACK_STATE_DIR: join(dir, 'stack'),
+  NGINX_TOKEN_RATE: '1000r/s',
+};
+try {
+  await main();
+} finally {
+  await stack('down', stackEnv);
+  for (const child of children)
+    if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
+}
