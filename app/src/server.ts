@@ -2,7 +2,7 @@
  * Builds the app from its configuration and runs it on a port: `startServer()` and the returned
  * `stop()`. Tests start it on port 0 with their own clock and database file.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import net, { type AddressInfo, type Socket } from 'node:net';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config/settings.ts';
@@ -53,10 +53,14 @@ export async function startServer(
     bodyLimitBytes: config.bodyLimitBytes,
   });
 
+  // While stopping, each response closes its connection, so keep-alive clients move elsewhere:
+  // responses begun before the stop as well as after it.
   let stopping = false;
-  // While stopping, each response closes its connection, so keep-alive clients move elsewhere.
+  const inFlight = new Set<ServerResponse>();
   const server = createServer((req, res) => {
     if (stopping) res.setHeader('Connection', 'close');
+    inFlight.add(res);
+    res.on('close', () => inFlight.delete(res));
     app(req, res);
   });
   answerClientErrors(server);
@@ -81,6 +85,7 @@ export async function startServer(
     keys: services.keys,
     async stop() {
       stopping = true;
+      for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
       // Stop listening, but do not close idle keep-alive connections yet (http.Server#close
       // would): a proxy may be sending a request into one at that instant, and it would fail.
       // The proxy closes its idle connections itself after its keepalive_timeout; requests on
