@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { TLSSocket } from 'node:tls';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -79,11 +81,12 @@ describe('the host stack: pm2 cluster behind nginx', () => {
 
   before(async () => {
     stateDir = tempDir();
-    const [nginxPort, appPort] = [await freePort(), await freePort()];
+    const [nginxPort, appPort, tlsPort] = [await freePort(), await freePort(), await freePort()];
     env = {
       HOME: process.env.HOME,
       STACK_STATE_DIR: stateDir,
       NGINX_PORT: String(nginxPort),
+      NGINX_TLS_PORT: String(tlsPort),
       APP_PORT: String(appPort),
       PM2_INSTANCES: '2',
       DATABASE_URL: `sqlite:${join(stateDir, 'app.sqlite3')}`,
@@ -196,10 +199,43 @@ describe('the host stack: pm2 cluster behind nginx', () => {
     }
   });
 
-  it('hides nginx_status from anyone but this machine’s loopback… and shows it there', async () => {
-    const reply = await call(`${url}/nginx_status`);
+  it('serves TLS 1.2+ with its self-signed certificate, and HSTS only there', async () => {
+    const tlsUrl = `https://127.0.0.1:${env.NGINX_TLS_PORT ?? ''}/healthz`;
+    const reply = await new Promise<{ status: number; hsts: unknown; protocol: string }>(
+      (resolve, reject) => {
+        const req = httpsRequest(
+          tlsUrl,
+          { rejectUnauthorized: false, minVersion: 'TLSv1.2' },
+          (res) => {
+            res.resume();
+            const protocol =
+              res.socket instanceof TLSSocket ? (res.socket.getProtocol() ?? '') : '';
+            res.on('end', () => {
+              resolve({
+                status: res.statusCode ?? 0,
+                hsts: res.headers['strict-transport-security'],
+                protocol,
+              });
+            });
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      },
+    );
     assert.equal(reply.status, 200);
-    assert.match(reply.body, /Active connections: \d+/);
+    assert.equal(reply.hsts, 'max-age=31536000');
+    assert.match(reply.protocol, /^TLSv1\.[23]$/);
+    assert.equal((await call(`${url}/healthz`)).headers['strict-transport-security'], undefined);
+  });
+
+  it('shows nginx_status to 127.0.0.1 only', async () => {
+    const local = await call(`${url}/nginx_status`);
+    assert.equal(local.status, 200);
+    assert.match(local.body, /Active connections: \d+/);
+    const other = await call(`${url}/nginx_status`, { from: '127.0.0.18' });
+    assert.equal(other.status, 403);
+    assert.equal(other.body, '{"detail":"You do not have permission to perform this action."}');
   });
 
   it('reloads with zero downtime: 8 clients for 3 s see no failure, 3 times over', async (t: TestContext) => {
