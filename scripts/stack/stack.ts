@@ -3,7 +3,7 @@
  * Each operation is safe to repeat and says what it found and did.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { loadEnvFile } from '../../app/src/config/load-config.ts';
@@ -20,6 +20,7 @@ import {
   type Worker,
 } from './pm2-cluster.ts';
 import { renderNginxConfig } from './render-nginx-config.ts';
+import { makeSelfSignedCertificate } from './self-signed-certificate.ts';
 import { readStackSettings, type StackSettings } from './stack-settings.ts';
 import { projectRoot, stackPaths } from './stack-paths.ts';
 
@@ -64,36 +65,11 @@ export function renderHostNginxConfig(settings: StackSettings): void {
   );
 }
 
-/** A self-signed pair for local TLS, made once with openssl. */
+/** A self-signed pair for local TLS, made once. */
 function ensureLocalCertificate(say: Say): void {
-  const { tls } = stackPaths.nginx;
-  const cert = join(tls, 'cert.pem');
-  if (existsSync(cert)) return;
+  if (existsSync(join(stackPaths.nginx.tls, 'cert.pem'))) return;
   say('making a self-signed TLS certificate for localhost (var/nginx/tls)');
-  mkdirSync(tls, { recursive: true });
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '365',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      '-keyout',
-      join(tls, 'key.pem'),
-      '-out',
-      cert,
-    ],
-    { stdio: 'ignore' },
-  );
+  makeSelfSignedCertificate(stackPaths.nginx.tls);
 }
 
 async function refuseBusyPorts(

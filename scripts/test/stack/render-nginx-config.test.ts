@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { tempDir } from '../../../app/test/support/temp-dir.ts';
 import { nginxBinary } from '../../stack/nginx-server.ts';
 import { renderNginxConfig, type NginxValues } from '../../stack/render-nginx-config.ts';
+import { makeSelfSignedCertificate } from '../../stack/self-signed-certificate.ts';
 
 function render(overrides: Partial<NginxValues> = {}) {
   const dir = tempDir();
@@ -71,27 +72,7 @@ describe('the rendered nginx config', () => {
 
   it('passes nginx -t with the TLS server, which alone sends HSTS', () => {
     const tls = tempDir();
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-keyout',
-        join(tls, 'key.pem'),
-        '-out',
-        join(tls, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
+    makeSelfSignedCertificate(tls, 1);
     const { dir, conf } = render({ tls: { listen: '127.0.0.1:18443', dir: tls } });
     const result = nginxTest(dir);
     assert.equal(result.status, 0, result.output);
