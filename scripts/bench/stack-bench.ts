@@ -6,7 +6,6 @@
  * The load generator (autocannon) runs on the same machine and shares its cores.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,8 +14,8 @@ import { systemClock } from '../../app/src/clock.ts';
 import { loadConfig } from '../../app/src/config/load-config.ts';
 import { openConfiguredStore, userServiceFor } from '../../app/src/services.ts';
 import { tempDir } from '../../app/test/support/temp-dir.ts';
-import { waitForOk } from '../stack/network.ts';
-import { freePort } from '../test/support/free-port.ts';
+import { runStackCommand, startDevServer } from '../local-servers.ts';
+import { freePort, waitForOk } from '../stack/network.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -45,15 +44,6 @@ function startProcess(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   return child;
 }
 
-async function stack(command: 'up' | 'down', env: NodeJS.ProcessEnv): Promise<void> {
-  const child = spawn(process.execPath, ['scripts/stack/stack-cli.ts', command], {
-    env: { ...baseEnv, ...env },
-    stdio: 'ignore',
-  });
-  const [code] = (await once(child, 'exit')) as [number];
-  if (code !== 0) throw new Error(`stack ${command} failed with ${code}`);
-}
-
 async function measure(url: string, token: string) {
   const result = await autocannon({
     url: `${url}/hello/`,
@@ -80,11 +70,8 @@ async function main(): Promise<void> {
   ];
   Object.assign(stackEnv, { APP_PORT: String(appPort), NGINX_PORT: String(nginxPort) });
   console.log('starting the dev server, the single process and the pm2 + nginx stack');
-  await stack('up', stackEnv);
-  startProcess(['--watch-path=app/src', 'app/src/start.ts'], {
-    NODE_ENV: 'development',
-    PORT: String(devPort),
-  });
+  await runStackCommand('up', { ...baseEnv, ...stackEnv });
+  devServer = await startDevServer(devPort, baseEnv);
   startProcess(['dist/start.js'], { NODE_ENV: 'production', PORT: String(singlePort) });
 
   const targets = [
@@ -137,10 +124,12 @@ const stackEnv: NodeJS.ProcessEnv = {
   STACK_STATE_DIR: join(dir, 'stack'),
   NGINX_TOKEN_RATE: '1000r/s',
 };
+let devServer: Awaited<ReturnType<typeof startDevServer>> | undefined;
 try {
   await main();
 } finally {
-  await stack('down', stackEnv);
+  await devServer?.stop();
+  await runStackCommand('down', { ...baseEnv, ...stackEnv });
   for (const child of children)
     if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
 }

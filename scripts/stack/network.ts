@@ -17,6 +17,20 @@ export function portIsFree(host: string, port: number): Promise<boolean> {
   });
 }
 
+/** A port nothing listens on right now, from the kernel's ephemeral range. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => {
+        resolve(port);
+      });
+    });
+  });
+}
+
 /** Polls `url` until it answers 200; throws after `timeoutMs` with the last thing it saw. */
 export async function waitForOk(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -12,7 +12,7 @@ import { openConfiguredStore, userServiceFor } from '../../../app/src/services.t
 import { runScript } from '../../../app/test/support/run-process.ts';
 import { testSecret } from '../../../app/test/support/test-server.ts';
 import { tempDir } from '../../../app/test/support/temp-dir.ts';
-import { freePort } from '../support/free-port.ts';
+import { freePort } from '../../stack/network.ts';
 import { failuresOf, startRequestLoop } from '../support/request-loop.ts';
 
 interface Reply {
