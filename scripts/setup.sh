@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the project needs, and only what is missing: npm dependencies (which bring the
-# Node 24 binary the scripts run on) and nginx. Safe to run again; `--quiet` prints only what it does.
+# Node 24 binary the scripts run on), nginx, k6 and chromium. Safe to run again; `--quiet` prints
+# only what it does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,21 @@ quiet=false
 say() { echo "setup: $*"; }
 fail() { echo "setup: $*" >&2; exit 1; }
 
+# Debian packages, when this machine can install them (root with apt); otherwise what to install.
+apt_updated=false
+apt_install() {
+  local package=$1 why=$2
+  if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null; then
+    fail "$package is missing ($why): install it (Debian/Ubuntu: sudo apt-get install $package; macOS: brew install $package)"
+  fi
+  if ! $apt_updated; then
+    apt-get update -qq
+    apt_updated=true
+  fi
+  say "installing $package (Debian package): $why"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null
+}
+
 command -v npm >/dev/null || fail "npm is missing: install Node.js with npm (any version from 18 on; the project brings its own Node 24)"
 
 # npm ci when node_modules is missing or older than the lock file.
@@ -16,22 +32,24 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
   say "installing npm dependencies (npm ci)"
   npm ci --no-audit --no-fund
 fi
-
-# nginx from Debian's package; the stack runs it with its own config under var/, so the system's
-# nginx config is never used or changed.
-if ! command -v nginx >/dev/null && [[ ! -x /usr/sbin/nginx ]]; then
-  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-    say "installing nginx (Debian package)"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
-  else
-    fail "nginx is missing: install it (Debian/Ubuntu: sudo apt-get install nginx; macOS: brew install nginx)"
-  fi
-fi
-command -v openssl >/dev/null || fail "openssl is missing (Debian/Ubuntu: sudo apt-get install openssl)"
-
 node24=node_modules/.bin/node
 [[ -x "$node24" ]] || fail "$node24 is missing: run npm ci"
 version=$("$node24" --version)
 [[ "$version" == v24.* ]] || fail "expected Node 24 from the node devDependency, found $version"
-$quiet || say "ready: node $version"
+
+# nginx runs with the project's own config under var/; the system's nginx config is never used.
+command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || apt_install nginx "the production stack's web server"
+command -v openssl >/dev/null || apt_install openssl "the stack's local TLS certificate"
+# Chromium renders the load-test report in the tests, as a person would see it.
+command -v chromium >/dev/null || apt_install chromium "the report tests render report.html in it"
+
+# k6, the pinned version, built from source into .tools/bin: it is in neither Debian nor npm.
+# Elsewhere: https://grafana.com/docs/k6/latest/set-up/install-k6/
+k6_version=$(cat loadtest/k6-version)
+if ! .tools/bin/k6 version 2>/dev/null | grep -q "^k6 $k6_version "; then
+  command -v go >/dev/null || fail "k6 $k6_version is missing and Go is not here to build it: install Go (https://go.dev/dl/), or put k6 $k6_version at .tools/bin/k6"
+  say "building k6 $k6_version with go install (a minute or two, once)"
+  GOBIN="$PWD/.tools/bin" go install "go.k6.io/k6@$k6_version"
+fi
+
+$quiet || say "ready: node $version, $(.tools/bin/k6 version | cut -d' ' -f1-2), $("$(command -v nginx || echo /usr/sbin/nginx)" -v 2>&1 | cut -d' ' -f3)"

@@ -1,0 +1,198 @@
+/**
+ * `npm run loadtest`: the same k6 scenarios, with the same settings, against the dev server and
+ * the production stack on this machine (or against --target alone), then a report in
+ * loadtest/reports/<timestamp>/ and the comparison table. Whatever it started, it stops: at the
+ * end, on failure and on Ctrl-C.
+ */
+import { mkdirSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '../../app/src/config/load-config.ts';
+import { projectRoot } from '../../scripts/stack/stack-paths.ts';
+import { rateOfScenario } from './scenario-rates.ts';
+import { findK6 } from './k6-binary.ts';
+import { readLoadtestSettings, usage, type LoadtestSettings } from './loadtest-settings.ts';
+import { startLocalTargets, type LocalTargets } from './local-targets.ts';
+import { describeMachine } from './machine.ts';
+import { runK6, thresholdsCrossed } from './run-k6.ts';
+import { readSummary, readTimeSeries, type ScenarioFigures } from './scenario-result.ts';
+import type { Results } from '../report/results.ts';
+import { comparisonTable } from '../report/render-markdown.ts';
+import { reportDir, writeReport } from '../report/write-report.ts';
+
+/** LOADTEST_REPORTS_DIR moves the reports elsewhere (the tests keep theirs apart). */
+const reportsRoot = process.env.LOADTEST_REPORTS_DIR ?? join(projectRoot, 'loadtest', 'reports');
+const say = (line: string) => {
+  process.stdout.write(`loadtest: ${line}\n`);
+};
+
+class RunFailed extends Error {
+  override name = 'RunFailed';
+}
+
+function notes(settings: LoadtestSettings, local: boolean): string[] {
+  const cores = cpus().length;
+  return [
+    local
+      ? `The load generator (k6) runs on the same ${cores} cores as the servers it measures, so both targets share the CPU with it; a separate load machine would see more of each server.`
+      : 'k6 ran on this machine against a remote target: the network between them is part of every figure.',
+    `Open model: requests arrive at a fixed rate whatever the server does (constant-arrival-rate); a server that cannot keep up shows higher latency and dropped iterations, not fewer requests sent.`,
+    `Each scenario warms up for ${settings.warmupSeconds} s at half its rate first; the warm-up is left out of every figure.`,
+    local
+      ? 'nginx limits logins and refreshes per client address; the load comes from one address, so this run raises that limit (NGINX_TOKEN_RATE) for the production stack.'
+      : 'If the target limits logins per client address, the login and refresh scenarios show it as errors (429).',
+    'Logins are bounded by scrypt password hashing (OWASP parameters), on purpose: compare them with each other, not with the other scenarios.',
+  ];
+}
+
+async function measureTarget(
+  k6: string,
+  name: string,
+  url: string,
+  settings: LoadtestSettings,
+  env: NodeJS.ProcessEnv,
+  dir: string,
+): Promise<{
+  figures: Record<string, ScenarioFigures>;
+  timeSeries: Results['time_series'][string];
+  problems: string[];
+}> {
+  const figures: Record<string, ScenarioFigures> = {};
+  let timeSeries: Results['time_series'][string] = [];
+  const problems: string[] = [];
+  const outDir = join(dir, 'k6', name);
+  mkdirSync(outDir, { recursive: true });
+  const total = settings.warmupSeconds + settings.durationSeconds;
+  for (const scenario of settings.scenarios) {
+    const label = `${name} · ${scenario} (${settings.warmup} warm-up + ${settings.duration} at ${rateOfScenario(scenario, settings.rate)}/s)`;
+    const outcome = await runK6(k6, {
+      scenario,
+      url,
+      outDir,
+      timeSeries: scenario === 'hello',
+      env,
+      totalSeconds: total,
+      onProgress: (elapsed) => {
+        if (process.stdout.isTTY)
+          process.stdout.write(
+            `\rloadtest: ${label} ${Math.round(elapsed)}/${Math.round(total)} s`,
+          );
+      },
+    });
+    if (process.stdout.isTTY) process.stdout.write('\r\x1b[2K');
+    if (outcome.exitCode !== 0 && outcome.exitCode !== thresholdsCrossed) {
+      const reason =
+        /level=error msg="(?:GoError: )?([^"\\]+)/.exec(outcome.stderr)?.[1] ??
+        outcome.stderr.trim().split('\n').pop();
+      throw new RunFailed(
+        `k6 could not run ${scenario} against ${url} (exit ${outcome.exitCode}): ${reason ?? 'no output'}`,
+      );
+    }
+    const f = readSummary(outcome.summaryFile, settings.durationSeconds);
+    figures[scenario] = f;
+    if (outcome.csvFile) timeSeries = readTimeSeries(outcome.csvFile);
+    say(
+      `${label}: ${f.rps} req/s, p95 ${f.p95_ms} ms, errors ${(f.error_rate * 100).toFixed(2)}%${f.dropped_iterations ? `, ${f.dropped_iterations} dropped` : ''}`,
+    );
+    for (const crossed of f.thresholds_crossed)
+      problems.push(`${name} · ${scenario}: threshold crossed: ${crossed}`);
+  }
+  return { figures, timeSeries, problems };
+}
+
+async function main(settings: LoadtestSettings): Promise<void> {
+  const k6 = findK6();
+  const startedAt = new Date();
+  let local: LocalTargets | undefined;
+  const stop = async () => {
+    const running = local;
+    local = undefined;
+    if (running) {
+      say('stopping the servers this run started');
+      await running.stop();
+    }
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void stop().finally(() => process.exit(130));
+    });
+  }
+
+  try {
+    let urls: Record<string, string>;
+    let credentials: { username: string; password: string };
+    if (settings.target) {
+      const username = process.env.LOADTEST_USER;
+      const password = process.env.LOADTEST_PASSWORD;
+      if (!username || !password) {
+        throw new RunFailed(
+          '--target needs the test user of that stack: set LOADTEST_USER and LOADTEST_PASSWORD (create it with `npm run users -- add` there)',
+        );
+      }
+      urls = { target: settings.target };
+      credentials = { username, password };
+    } else {
+      local = await startLocalTargets(say);
+      urls = local.urls;
+      credentials = local.credentials;
+    }
+
+    const dir = reportDir(reportsRoot, startedAt);
+    const env = {
+      LOADTEST_USER: credentials.username,
+      LOADTEST_PASSWORD: credentials.password,
+      LOADTEST_RATE: String(settings.rate),
+      LOADTEST_DURATION: settings.duration,
+      LOADTEST_WARMUP: settings.warmup,
+    };
+    const results: Results = {
+      targets: {},
+      time_series: {},
+      urls,
+      machine: describeMachine(k6.version, settings.target ? null : cpus().length),
+      settings: {
+        duration_s: settings.durationSeconds,
+        warmup_s: settings.warmupSeconds,
+        rates_per_s: Object.fromEntries(
+          settings.scenarios.map((s) => [s, rateOfScenario(s, settings.rate)]),
+        ),
+        scenarios: settings.scenarios,
+        executor: 'constant-arrival-rate',
+        started_at: startedAt.toISOString(),
+        notes: notes(settings, !settings.target),
+      },
+    };
+    const problems: string[] = [];
+    for (const [name, url] of Object.entries(urls)) {
+      const measured = await measureTarget(k6.binary, name, url, settings, env, dir);
+      results.targets[name] = measured.figures;
+      results.time_series[name] = measured.timeSeries;
+      problems.push(...measured.problems);
+    }
+    await stop();
+    writeReport(dir, reportsRoot, results);
+    console.log(`\n${comparisonTable(results)}\n`);
+    say(`report: ${join(dir, 'report.html')} (also loadtest/reports/latest/)`);
+    if (problems.length > 0) {
+      throw new RunFailed(`the run broke its thresholds:\n  ${problems.join('\n  ')}`);
+    }
+  } finally {
+    await stop();
+  }
+}
+
+let settings: LoadtestSettings;
+try {
+  settings = readLoadtestSettings(process.argv.slice(2));
+} catch (error) {
+  const lines = error instanceof ConfigError ? error.problems : [(error as Error).message];
+  for (const line of lines) process.stderr.write(`loadtest: ${line}\n`);
+  process.stderr.write(`${usage}\n`);
+  process.exit(2);
+}
+try {
+  await main(settings);
+} catch (error) {
+  process.stderr.write(`loadtest: ${(error as Error).message}\n`);
+  process.exitCode = 1;
+}

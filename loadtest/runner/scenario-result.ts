@@ -1,0 +1,92 @@
+/** Reads k6's summary and samples into the figures the report shows. */
+import { readFileSync } from 'node:fs';
+
+export interface ScenarioFigures {
+  rps: number;
+  p50_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+  error_rate: number;
+  requests: number;
+  dropped_iterations: number;
+  thresholds_crossed: string[];
+}
+
+export interface TimePoint {
+  second: number;
+  rps: number;
+  p95_ms: number;
+}
+
+interface SummaryMetric {
+  values: Record<string, number>;
+  thresholds?: Record<string, { ok: boolean }>;
+}
+
+const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** Only the `measure` scenario counts: the warm-up is left out of every figure. */
+export function readSummary(file: string, measuredSeconds: number): ScenarioFigures {
+  const { metrics } = JSON.parse(readFileSync(file, 'utf8')) as {
+    metrics: Record<string, SummaryMetric>;
+  };
+  // The k6 profile names each metric's measured submetric: `name{scenario:measure...}`.
+  const metric = (name: string) =>
+    Object.entries(metrics).find(([key]) => key.startsWith(`${name}{scenario:measure`))?.[1]
+      .values ?? {};
+  const duration = metric('http_req_duration');
+  const requests = metric('http_reqs').count ?? 0;
+  const crossed = Object.entries(metrics).flatMap(([name, m]) =>
+    Object.entries(m.thresholds ?? {})
+      .filter(([, t]) => !t.ok)
+      .map(([rule]) => `${name} ${rule}`),
+  );
+  return {
+    rps: round(requests / measuredSeconds, 1),
+    p50_ms: round(duration.med ?? 0),
+    p95_ms: round(duration['p(95)'] ?? 0),
+    p99_ms: round(duration['p(99)'] ?? 0),
+    error_rate: round(metric('http_req_failed').rate ?? 0, 4),
+    requests,
+    dropped_iterations: metric('dropped_iterations').count ?? 0,
+    thresholds_crossed: crossed,
+  };
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0
+    ? 0
+    : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0);
+
+/** Requests per second and p95 latency, second by second, of the measured part of a run. */
+export function readTimeSeries(csvFile: string): TimePoint[] {
+  const [header, ...rows] = readFileSync(csvFile, 'utf8').trim().split('\n');
+  const columns = (header ?? '').split(',');
+  const at = (name: string) => columns.indexOf(name);
+  const [nameAt, timeAt, valueAt, scenarioAt] = [
+    at('metric_name'),
+    at('timestamp'),
+    at('metric_value'),
+    at('scenario'),
+  ];
+  const perSecond = new Map<number, number[]>();
+  for (const row of rows) {
+    const cells = row.split(',');
+    if (cells[nameAt] !== 'http_req_duration' || cells[scenarioAt] !== 'measure') continue;
+    const second = Number(cells[timeAt]);
+    const list = perSecond.get(second) ?? [];
+    list.push(Number(cells[valueAt]));
+    perSecond.set(second, list);
+  }
+  // The first and last seconds are partial: they would show as a dip that is not there.
+  const seconds = [...perSecond.keys()].sort((a, b) => a - b).slice(1, -1);
+  const first = seconds[0] ?? 0;
+  return seconds.map((second) => {
+    const latencies = (perSecond.get(second) ?? []).sort((a, b) => a - b);
+    return {
+      second: second - first,
+      rps: latencies.length,
+      p95_ms: round(percentile(latencies, 95)),
+    };
+  });
+}

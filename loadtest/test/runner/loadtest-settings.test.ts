@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError } from '../../../app/src/config/load-config.ts';
+import { readLoadtestSettings } from '../../runner/loadtest-settings.ts';
+
+const problemsOf = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
+  try {
+    readLoadtestSettings(argv, env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+};
+
+describe('load-test settings', () => {
+  it('default to every scenario against the local servers, a few minutes in all', () => {
+    const settings = readLoadtestSettings([], {});
+    assert.equal(settings.target, undefined);
+    assert.deepEqual(settings.scenarios, ['hello', 'login', 'refresh', 'mixed']);
+    assert.equal(settings.durationSeconds, 20);
+    assert.equal(settings.warmupSeconds, 5);
+    assert.equal(settings.rate, 200);
+  });
+
+  it('take the environment, and flags over it', () => {
+    const env = {
+      LOADTEST_DURATION: '1m',
+      LOADTEST_RATE: '50',
+      K6_TARGET: 'https://api.example.com/',
+    };
+    const settings = readLoadtestSettings(['--rate', '80', '--scenarios', 'hello,login'], env);
+    assert.equal(settings.durationSeconds, 60);
+    assert.equal(settings.rate, 80);
+    assert.equal(settings.target, 'https://api.example.com');
+    assert.deepEqual(settings.scenarios, ['hello', 'login']);
+  });
+
+  it('name the flag or variable of every bad value', () => {
+    assert.deepEqual(
+      problemsOf(['--rate', 'lots', '--scenarios', 'hello,nap'], {
+        LOADTEST_DURATION: 'soon',
+        K6_TARGET: 'ftp://x',
+      }),
+      [
+        'K6_TARGET: expected an http or https URL, got "ftp://x"',
+        'LOADTEST_DURATION: expected a duration such as 30s, 5m, 12h or 1d, got "soon"',
+        '--rate: expected a whole number from 1 to 100000, got "lots"',
+        '--scenarios: expected some of hello, login, refresh, mixed, got "hello,nap"',
+      ],
+    );
+  });
+
+  it('refuse an unknown flag', () => {
+    assert.throws(() => readLoadtestSettings(['--targte', 'x'], {}), /Unknown option '--targte'/);
+  });
+});
