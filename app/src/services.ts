@@ -17,6 +17,7 @@ export const userServiceFor = (config: Config, store: Store, clock: Clock) =>
   createUserService(store, clock, {
     scrypt: { ...owaspScryptParams, logN: config.passwordScryptLogN },
     updateLastLogin: config.updateLastLogin,
+    hashConcurrency: config.passwordHashConcurrency,
   });
 
 function tokenServiceFor(config: Config, keys: KeyRing, store: Store, clock: Clock) {

@@ -20,11 +20,11 @@ export interface LoadtestSettings {
   scenarios: ScenarioName[];
 }
 
-export const usage = `usage: npm run loadtest -- [--target URL] [--duration 20s] [--rate 200] [--scenarios hello,login,refresh,mixed]
+export const usage = `usage: npm run loadtest -- [--target URL] [--duration 20s] [--rate 100] [--scenarios hello,login,refresh,mixed]
   --target     load a deployed stack alone (LOADTEST_USER and LOADTEST_PASSWORD name its test user)
   --duration   measured time per scenario and target, after a warm-up (LOADTEST_DURATION, default 20s)
   --warmup     warm-up before each measurement, not counted (LOADTEST_WARMUP, default 5s)
-  --rate       arrival rate of the hello scenario, per second; the others take a share (LOADTEST_RATE, default 200)
+  --rate       arrival rate of the hello scenario, per second; the others take a share (LOADTEST_RATE, default 100)
   --scenarios  which scenarios to run (LOADTEST_SCENARIOS, default all)`;
 
 function targetUrl(raw: string): string {
@@ -87,7 +87,7 @@ export function readLoadtestSettings(
   const warmup = raw('warmup', 'LOADTEST_WARMUP', '5s');
   const durationS = read('duration', 'LOADTEST_DURATION', '20s', durationSeconds);
   const warmupS = read('warmup', 'LOADTEST_WARMUP', '5s', durationSeconds);
-  const rate = read('rate', 'LOADTEST_RATE', '200', integerFrom(1, 100_000));
+  const rate = read('rate', 'LOADTEST_RATE', '100', integerFrom(1, 100_000));
   const scenarios = read('scenarios', 'LOADTEST_SCENARIOS', scenarioNames.join(','), scenarioList);
   if (durationS !== undefined && durationS < 1) problems.push('--duration: must be at least 1s');
   if (problems.length > 0) throw new ConfigError(problems);

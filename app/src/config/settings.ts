@@ -2,6 +2,7 @@
  * The configuration schema: every setting the app reads, with its environment variable, its
  * default and a sentence of why. `.env.example` documents the same list (a test keeps them equal).
  */
+import { availableParallelism } from 'node:os';
 import { boolean, byteSize, durationSeconds, integerFrom, oneOf, port, text } from './parsers.ts';
 import {
   inProduction,
@@ -144,6 +145,12 @@ export const settings = {
     doc: 'scrypt cost as log2(N) for new hashes; 17 is OWASP’s minimum and production refuses less.',
     parse: integerFrom(10, 20),
     default: 17,
+  }),
+  passwordHashConcurrency: setting({
+    env: 'PASSWORD_HASH_CONCURRENCY',
+    doc: 'Password hashes run at once per process; more than the CPU count slows every request. Default: the CPU count.',
+    parse: integerFrom(1, 256),
+    default: availableParallelism(),
   }),
   trustProxy: setting({
     env: 'TRUST_PROXY',

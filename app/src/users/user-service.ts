@@ -6,6 +6,7 @@ import { epochSeconds } from '../clock.ts';
 import { AppError } from '../errors/app-error.ts';
 import { messages } from '../errors/messages.ts';
 import { AlreadyExistsError, type Store, type User } from '../store/store.ts';
+import { hashingSlots } from './hashing-slots.ts';
 import {
   hashPassword,
   needsRehash,
@@ -17,6 +18,8 @@ import {
 export interface UserServiceOptions {
   scrypt: ScryptParams;
   updateLastLogin: boolean;
+  /** Password hashes that may run at once in this process. */
+  hashConcurrency: number;
 }
 
 // Django's default username rule: letters, digits and @.+-_ only, 150 characters at most.
@@ -40,6 +43,8 @@ function checkPassword(password: string): void {
 
 export function createUserService(store: Store, clock: Clock, options: UserServiceOptions) {
   const now = () => epochSeconds(clock);
+  const slot = hashingSlots(options.hashConcurrency);
+  const hash = (password: string) => slot(() => hashPassword(password, options.scrypt));
   const noActiveAccount = () => new AppError('no_active_account', messages.noActiveAccount);
 
   async function findExisting(username: string): Promise<User> {
@@ -52,9 +57,9 @@ export function createUserService(store: Store, clock: Clock, options: UserServi
     async create(username: string, password: string): Promise<User> {
       checkUsername(username);
       checkPassword(password);
-      const hash = await hashPassword(password, options.scrypt);
+      const passwordHash = await hash(password);
       try {
-        return await store.users.create(username, hash, now());
+        return await store.users.create(username, passwordHash, now());
       } catch (error) {
         if (error instanceof AlreadyExistsError) {
           throw new UserInputError(`user "${username}" already exists`);
@@ -70,13 +75,13 @@ export function createUserService(store: Store, clock: Clock, options: UserServi
     async authenticate(username: string, password: string): Promise<User> {
       const user = await store.users.findByUsername(username);
       if (!user) {
-        await spendVerificationTime(password, options.scrypt);
+        await slot(() => spendVerificationTime(password, options.scrypt));
         throw noActiveAccount();
       }
-      const valid = await verifyPassword(password, user.passwordHash);
+      const valid = await slot(() => verifyPassword(password, user.passwordHash));
       if (!valid || !user.isActive) throw noActiveAccount();
       if (needsRehash(user.passwordHash, options.scrypt)) {
-        await store.users.setPasswordHash(user.id, await hashPassword(password, options.scrypt));
+        await store.users.setPasswordHash(user.id, await hash(password));
       }
       if (options.updateLastLogin) await store.users.recordLogin(user.id, now());
       return user;
@@ -86,7 +91,7 @@ export function createUserService(store: Store, clock: Clock, options: UserServi
     async setPassword(username: string, password: string): Promise<number> {
       checkPassword(password);
       const user = await findExisting(username);
-      await store.users.setPasswordHash(user.id, await hashPassword(password, options.scrypt));
+      await store.users.setPasswordHash(user.id, await hash(password));
       return store.tokens.revokeUser(user.id, 'password_change', now());
     },
 

@@ -9,7 +9,7 @@ import { tempDir } from '../support/temp-dir.ts';
 describe('the user service', () => {
   let store: Store;
   const clock = new FakeClock();
-  const weak = { scrypt: { logN: 10, r: 8, p: 1 }, updateLastLogin: true };
+  const weak = { scrypt: { logN: 10, r: 8, p: 1 }, updateLastLogin: true, hashConcurrency: 2 };
 
   before(() => {
     store = openStore(`sqlite:${tempDir()}/users.sqlite3`, 0);

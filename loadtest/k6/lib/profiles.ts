@@ -10,7 +10,7 @@ import type { Options } from 'k6/options';
 
 export type ScenarioName = 'hello' | 'login' | 'refresh' | 'mixed';
 
-const baseRate = Number(__ENV.LOADTEST_RATE ?? 200);
+const baseRate = Number(__ENV.LOADTEST_RATE ?? 100);
 const duration = __ENV.LOADTEST_DURATION ?? '20s';
 const warmup = __ENV.LOADTEST_WARMUP ?? '5s';
 

@@ -20,7 +20,7 @@ describe('load-test settings', () => {
     assert.deepEqual(settings.scenarios, ['hello', 'login', 'refresh', 'mixed']);
     assert.equal(settings.durationSeconds, 20);
     assert.equal(settings.warmupSeconds, 5);
-    assert.equal(settings.rate, 200);
+    assert.equal(settings.rate, 100);
   });
 
   it('take the environment, and flags over it', () => {

@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { hashingSlots } from '../../src/users/hashing-slots.ts';
+
+describe('hashing slots', () => {
+  it('run at most their size at once, and every piece of work in the end', async () => {
+    const slot = hashingSlots(2);
+    let running = 0;
+    let most = 0;
+    const results = await Promise.all(
+      Array.from({ length: 7 }, (_, i) =>
+        slot(async () => {
+          running += 1;
+          most = Math.max(most, running);
+          await sleep(10);
+          running -= 1;
+          return i;
+        }),
+      ),
+    );
+    assert.equal(most, 2);
+    assert.deepEqual(results, [0, 1, 2, 3, 4, 5, 6]);
+  });
+
+  it('free the slot of work that failed', async () => {
+    const slot = hashingSlots(1);
+    await assert.rejects(
+      slot(() => Promise.reject(new Error('boom'))),
+      /boom/,
+    );
+    assert.equal(await slot(() => Promise.resolve('next')), 'next');
+  });
+});
