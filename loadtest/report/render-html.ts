@@ -29,8 +29,10 @@ function headline(results: Results): string {
       : '';
   });
   if (ratio !== undefined) {
+    const faster = ratio >= 1;
+    const times = (faster ? ratio : 1 / ratio).toFixed(2);
     cards.push(
-      `<div class="card"><div class="what">p95 latency, dev ÷ prod</div><div class="big">${ratio.toFixed(2)}×</div><div class="what">at the same arrival rate</div></div>`,
+      `<div class="card"><div class="what">GET /hello/ p95, same arrival rate</div><div class="big">${times}× ${faster ? 'faster' : 'slower'}</div><div class="what">the production stack than the dev server</div></div>`,
     );
   }
   return `<div class="headline">${cards.join('')}</div>`;
