@@ -24,19 +24,13 @@ export interface NginxValues {
 const sourceDir = join(projectRoot, 'nginx');
 
 /**
- * One address (the host stack's pm2 cluster): listed again as a backup, so nginx has a second
- * attempt for an idempotent request whose worker died; pm2 hands the retry to another worker.
- * Several addresses (containers): each is a server of its own.
+ * One address (the host stack's pm2 cluster, whose workers share the port), or several (the
+ * containers). With a single server nginx retries a request whose cached keep-alive connection
+ * turns out dead (a worker was killed) on the same server, once per dead connection; a new
+ * connection then reaches a live worker. Idempotent requests only (server/proxy-to-app.conf).
  */
 function upstreamServers(upstreams: string[]): string {
-  if (upstreams.length === 1) {
-    const [only] = upstreams;
-    return [
-      `  # One address shared by every pm2 worker; the backup entry gives a failed request a retry.`,
-      `  server ${only ?? ''} max_fails=0;`,
-      `  server ${only ?? ''} max_fails=0 backup;`,
-    ].join('\n');
-  }
+  if (upstreams.length === 1) return `  server ${upstreams[0] ?? ''};`;
   return upstreams.map((address) => `  server ${address} max_fails=1 fail_timeout=5s;`).join('\n');
 }
 

@@ -53,13 +53,10 @@ describe('the rendered nginx config', () => {
     assert.match(result.output, /syntax is ok/);
   });
 
-  it('gives the single pm2 address a backup entry, so a failed GET has a retry', () => {
+  it('points the host stack at the single port every pm2 worker shares, with keep-alive', () => {
     const { conf } = render();
     const upstream = readFileSync(join(conf, 'http', 'upstream.conf'), 'utf8');
-    assert.match(
-      upstream,
-      /server 127\.0\.0\.1:13000 max_fails=0;\n\s+server 127\.0\.0\.1:13000 max_fails=0 backup;/,
-    );
+    assert.match(upstream, /upstream api \{\n\s+server 127\.0\.0\.1:13000;\n/);
     assert.match(upstream, /keepalive 32;/);
   });
 
