@@ -126,6 +126,14 @@ describe('npm run loadtest: a short run of every scenario against the dev server
   });
 });
 
+/** A --target run's environment: its test user, and a reports folder of its own. */
+const targetEnv = () => ({
+  HOME: process.env.HOME,
+  LOADTEST_REPORTS_DIR: tempDir(),
+  LOADTEST_USER: 'u',
+  LOADTEST_PASSWORD: 'p',
+});
+
 describe('npm run loadtest -- --target', () => {
   let server: Server;
   let url: string;
@@ -154,12 +162,6 @@ describe('npm run loadtest -- --target', () => {
   );
 
   it('fails the run with a clear message when the target answers with errors', async () => {
-    const env = {
-      HOME: process.env.HOME,
-      LOADTEST_REPORTS_DIR: tempDir(),
-      LOADTEST_USER: 'u',
-      LOADTEST_PASSWORD: 'p',
-    };
     const result = await runScript(
       cli,
       [
@@ -174,7 +176,7 @@ describe('npm run loadtest -- --target', () => {
         '--rate',
         '20',
       ],
-      { env },
+      { env: targetEnv() },
     );
     assert.equal(result.code, 1);
     assert.match(
@@ -194,16 +196,10 @@ describe('npm run loadtest -- --target', () => {
   });
 
   it('says when the target is down, before any load', async () => {
-    const env = {
-      HOME: process.env.HOME,
-      LOADTEST_REPORTS_DIR: tempDir(),
-      LOADTEST_USER: 'u',
-      LOADTEST_PASSWORD: 'p',
-    };
     const result = await runScript(
       cli,
       ['--target', 'http://127.0.0.1:9', '--scenarios', 'hello', '--duration', '1s'],
-      { env },
+      { env: targetEnv() },
     );
     assert.equal(result.code, 1);
     assert.match(
