@@ -31,11 +31,20 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Polls `url` until it answers 200; throws after `timeoutMs` with the last thing it saw. */
-export async function waitForOk(url: string, timeoutMs: number): Promise<void> {
+/**
+ * Polls `url` until it answers 200; throws after `timeoutMs` with the last thing it saw, or at
+ * once when `failure()` reports a reason to stop waiting.
+ */
+export async function waitForOk(
+  url: string,
+  timeoutMs: number,
+  failure: () => string | undefined = () => undefined,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   while (Date.now() < deadline) {
+    const reason = failure();
+    if (reason) throw new Error(reason);
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
       if (response.status === 200) return;

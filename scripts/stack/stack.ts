@@ -3,7 +3,7 @@
  * Each operation is safe to repeat and says what it found and did.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { loadEnvFile } from '../../app/src/config/load-config.ts';
@@ -106,6 +106,14 @@ export async function stackUp(say: Say, settings = readStackSettings()): Promise
   const { env, made } = withSigningKey(appEnv(settings));
   if (made) say(`no JWT_SIGNING_KEY set: made one for this host in ${stackPaths.signingKeyFile}`);
 
+  const errLog = join(stackPaths.logDir, 'api.err.log');
+  const errLogSizeBefore = existsSync(errLog) ? statSync(errLog).size : 0;
+  /** What the workers wrote to stderr since this start, each line once. */
+  const newAppErrors = () => {
+    if (!existsSync(errLog) || statSync(errLog).size <= errLogSizeBefore) return '';
+    const lines = readFileSync(errLog, 'utf8').slice(errLogSizeBefore).trim().split('\n');
+    return [...new Set(lines)].join('\n');
+  };
   try {
     if (!pm2Running) {
       say(
@@ -121,12 +129,16 @@ export async function stackUp(say: Say, settings = readStackSettings()): Promise
       startNginx();
     }
     say('waiting for /readyz through nginx');
-    await waitForOk(`${url}/readyz`, 30_000);
+    // The app writes to stderr only when it cannot start (bad settings, port taken): stop waiting.
+    await waitForOk(`${url}/readyz`, 30_000, () => {
+      const said = newAppErrors();
+      return said ? `the app could not start:\n${said}` : undefined;
+    });
   } catch (error) {
     say('start failed: stopping what this run started');
     if (!nginxRunning) await stopNginx();
     if (!pm2Running) killPm2();
-    throw error;
+    throw new StackError((error as Error).message);
   }
   say(`the stack is up: ${url}/ (${listWorkers().length} workers)`);
   return url;

@@ -316,6 +316,23 @@ describe('the host stack: pm2 cluster behind nginx', () => {
     assert.match(again.stdout, /the stack is already running at .* \(nothing to do\)/);
   });
 
+  it('stops at once, saying why, when the app cannot start, and leaves nothing running', async () => {
+    const other = {
+      STACK_STATE_DIR: tempDir(),
+      NGINX_PORT: String(await freePort()),
+      APP_PORT: String(await freePort()),
+      NGINX_TLS_PORT: '',
+      JWT_SIGNING_KEY: 'too-short',
+    };
+    const result = await stack('up', other);
+    assert.equal(result.code, 2);
+    assert.match(
+      result.stderr,
+      /the app could not start:\nconfiguration error: JWT_SIGNING_KEY: HS256 needs a secret of at least 32 bytes in production, got 9/,
+    );
+    assert.match((await stack('status', other)).stdout, /the stack is not running/);
+  });
+
   it('refuses to start on a port another program holds, naming the variable', async () => {
     const other = {
       STACK_STATE_DIR: tempDir(),
