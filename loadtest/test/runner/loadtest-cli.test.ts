@@ -50,7 +50,15 @@ describe('npm run loadtest: a short run of every scenario against the dev server
   });
 
   it('finishes and prints the comparison table with prod/dev ratios', () => {
-    assert.equal(result.code, 0, result.stdout + result.stderr);
+    // On a CI machine busy with other suites, a two-second run may cross a latency budget; that
+    // exits 1 by design. Anything else, an error threshold above all, fails this test.
+    const crossed = [...result.stderr.matchAll(/threshold crossed: (\S+)/g)].map((m) => m[1]);
+    const onlyLatency =
+      crossed.length > 0 && crossed.every((c) => c?.startsWith('http_req_duration'));
+    assert.ok(
+      result.code === 0 || (result.code === 1 && onlyLatency),
+      result.stdout + result.stderr,
+    );
     assert.match(
       result.stdout,
       /\| scenario \| dev req\/s \| dev p95 ms \| dev errors \| prod req\/s \|.*\| prod\/dev req\/s \| dev\/prod p95 \|/,
