@@ -5,9 +5,8 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { systemClock } from '../app/src/clock.ts';
-import { loadConfig, loadEnvFile } from '../app/src/config/load-config.ts';
-import { openConfiguredStore, userServiceFor } from '../app/src/services.ts';
+import { loadEnvFile } from '../app/src/config/load-config.ts';
+import { provideUser } from './local-servers.ts';
 
 const once = process.argv.includes('--once');
 const username = 'demo';
@@ -16,16 +15,6 @@ const password = randomBytes(9).toString('base64url');
 loadEnvFile();
 process.env.NODE_ENV = 'development';
 process.env.DATABASE_URL ??= 'sqlite:var/demo/app.sqlite3';
-
-/** Creates the demo user, or gives it this run's password. */
-async function prepareDemoUser(): Promise<void> {
-  const config = loadConfig();
-  const store = openConfiguredStore(config, systemClock);
-  const users = userServiceFor(config, store, systemClock);
-  if (await store.users.findByUsername(username)) await users.setPassword(username, password);
-  else await users.create(username, password);
-  await store.close();
-}
 
 /** Starts `npm run dev` in its own process group and resolves with its URL. */
 function startDevServer() {
@@ -136,7 +125,7 @@ async function roundTrip(base: string): Promise<void> {
   });
 }
 
-await prepareDemoUser();
+await provideUser(process.env, username, password);
 const server = startDevServer();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => void server.stop());

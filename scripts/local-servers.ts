@@ -5,8 +5,31 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { systemClock } from '../app/src/clock.ts';
+import { loadConfig } from '../app/src/config/load-config.ts';
+import { openConfiguredStore, userServiceFor } from '../app/src/services.ts';
 import { waitForOk } from './stack/network.ts';
 import { projectRoot } from './stack/stack-paths.ts';
+
+/**
+ * Makes sure the database that `env` configures (DATABASE_URL, PASSWORD_SCRYPT_LOG_N, ...) has
+ * this user with this password: created, or given the password anew.
+ */
+export async function provideUser(
+  env: NodeJS.ProcessEnv,
+  username: string,
+  password: string,
+): Promise<void> {
+  const config = loadConfig(env);
+  const store = openConfiguredStore(config, systemClock);
+  const users = userServiceFor(config, store, systemClock);
+  try {
+    if (await store.users.findByUsername(username)) await users.setPassword(username, password);
+    else await users.create(username, password);
+  } finally {
+    await store.close();
+  }
+}
 
 export interface DevServer {
   url: string;

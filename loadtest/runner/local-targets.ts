@@ -5,10 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { systemClock } from '../../app/src/clock.ts';
-import { loadConfig } from '../../app/src/config/load-config.ts';
-import { openConfiguredStore, userServiceFor } from '../../app/src/services.ts';
-import { runStackCommand, startDevServer } from '../../scripts/local-servers.ts';
+import { provideUser, runStackCommand, startDevServer } from '../../scripts/local-servers.ts';
 import { freePort } from '../../scripts/stack/network.ts';
 import { projectRoot } from '../../scripts/stack/stack-paths.ts';
 
@@ -21,29 +18,18 @@ export interface LocalTargets {
 /** LOADTEST_STATE_DIR moves the databases and the stack's state (the tests keep theirs apart). */
 const stateDir = process.env.LOADTEST_STATE_DIR ?? join(projectRoot, 'var', 'loadtest');
 
-async function prepareUser(databaseUrl: string, username: string, password: string): Promise<void> {
-  const config = loadConfig({
-    ...process.env,
-    DATABASE_URL: databaseUrl,
-    NODE_ENV: 'production',
-    JWT_SIGNING_KEY: 'x'.repeat(32),
-  });
-  const store = openConfiguredStore(config, systemClock);
-  const users = userServiceFor(config, store, systemClock);
-  try {
-    if (await store.users.findByUsername(username)) await users.setPassword(username, password);
-    else await users.create(username, password);
-  } finally {
-    await store.close();
-  }
-}
-
 export async function startLocalTargets(say: (line: string) => void): Promise<LocalTargets> {
   const credentials = { username: 'loadtest', password: randomBytes(12).toString('base64url') };
   const devDb = `sqlite:${join(stateDir, 'dev.sqlite3')}`;
   const prodDb = `sqlite:${join(stateDir, 'prod.sqlite3')}`;
-  await prepareUser(devDb, credentials.username, credentials.password);
-  await prepareUser(prodDb, credentials.username, credentials.password);
+  // Production's rules for both: the users are hashed at the cost the production stack requires.
+  for (const DATABASE_URL of [devDb, prodDb]) {
+    await provideUser(
+      { ...process.env, DATABASE_URL, NODE_ENV: 'production' },
+      credentials.username,
+      credentials.password,
+    );
+  }
 
   const stackEnv: NodeJS.ProcessEnv = {
     STACK_STATE_DIR: join(stateDir, 'stack'),

@@ -1,10 +1,17 @@
 /** What the figures were measured on, for the report. */
 import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
+import { nginxBinary } from '../../scripts/stack/nginx-server.ts';
 import type { Machine } from '../report/results.ts';
 
 function nginxVersion(): string | null {
-  const result = spawnSync('nginx', ['-v'], { encoding: 'utf8' });
+  let binary: string;
+  try {
+    binary = nginxBinary();
+  } catch {
+    return null;
+  }
+  const result = spawnSync(binary, ['-v'], { encoding: 'utf8' });
   return result.status === 0 ? result.stderr.trim().replace(/^nginx version: /, '') : null;
 }
 

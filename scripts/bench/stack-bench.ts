@@ -10,11 +10,8 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
-import { systemClock } from '../../app/src/clock.ts';
-import { loadConfig } from '../../app/src/config/load-config.ts';
-import { openConfiguredStore, userServiceFor } from '../../app/src/services.ts';
 import { tempDir } from '../../app/test/support/temp-dir.ts';
-import { runStackCommand, startDevServer } from '../local-servers.ts';
+import { provideUser, runStackCommand, startDevServer } from '../local-servers.ts';
 import { freePort, waitForOk } from '../stack/network.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -57,10 +54,7 @@ async function measure(url: string, token: string) {
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig({ ...baseEnv, PASSWORD_SCRYPT_LOG_N: '10' });
-  const store = openConfiguredStore(config, systemClock);
-  await userServiceFor(config, store, systemClock).create('bench', 'pw');
-  await store.close();
+  await provideUser({ ...baseEnv, PASSWORD_SCRYPT_LOG_N: '10' }, 'bench', 'pw');
 
   const [devPort, singlePort, appPort, nginxPort] = [
     await freePort(),

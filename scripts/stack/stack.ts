@@ -30,7 +30,7 @@ export class StackError extends Error {
   override name = 'StackError';
 }
 
-export const stackUrl = (settings: StackSettings) => {
+const stackUrl = (settings: StackSettings) => {
   const host = settings.nginxHost === '0.0.0.0' ? '127.0.0.1' : settings.nginxHost;
   return `http://${host}:${settings.nginxPort}`;
 };
@@ -46,7 +46,7 @@ function appEnv(settings: StackSettings): NodeJS.ProcessEnv {
   };
 }
 
-export function renderHostNginxConfig(settings: StackSettings): void {
+function renderHostNginxConfig(settings: StackSettings): void {
   const tls = settings.nginxTlsPort;
   renderNginxConfig(
     {

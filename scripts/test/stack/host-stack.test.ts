@@ -6,12 +6,10 @@ import { TLSSocket } from 'node:tls';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { systemClock } from '../../../app/src/clock.ts';
-import { loadConfig } from '../../../app/src/config/load-config.ts';
-import { openConfiguredStore, userServiceFor } from '../../../app/src/services.ts';
 import { runScript } from '../../../app/test/support/run-process.ts';
 import { testSecret } from '../../../app/test/support/test-server.ts';
 import { tempDir } from '../../../app/test/support/temp-dir.ts';
+import { provideUser } from '../../local-servers.ts';
 import { freePort } from '../../stack/network.ts';
 import { failuresOf, startRequestLoop } from '../support/request-loop.ts';
 
@@ -93,10 +91,7 @@ describe('the host stack: pm2 cluster behind nginx', () => {
       JWT_SIGNING_KEY: testSecret,
     };
     url = `http://127.0.0.1:${nginxPort}`;
-    const config = loadConfig({ ...env, PASSWORD_SCRYPT_LOG_N: '10' });
-    const store = openConfiguredStore(config, systemClock);
-    await userServiceFor(config, store, systemClock).create('alice', 'pw');
-    await store.close();
+    await provideUser({ ...env, PASSWORD_SCRYPT_LOG_N: '10' }, 'alice', 'pw');
 
     const up = await stack('up');
     assert.equal(up.code, 0, up.stdout + up.stderr);
