@@ -1,5 +1,5 @@
 /**
- * Renders nginx/ into a folder nginx can run from: every file copied, every {{name}} replaced.
+ * Renders nginx/ into a folder nginx can run from: every .conf file copied, every {{name}} replaced.
  * The host stack and the container image render the same files with different values. A
  * placeholder without a value, or a value nothing uses, is an error, not a silent blank.
  */
@@ -49,7 +49,11 @@ function placeholders(values: NginxValues): Record<string, string> {
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)],
+    entry.isDirectory()
+      ? filesUnder(join(dir, entry.name))
+      : entry.name.endsWith('.conf')
+        ? [join(dir, entry.name)]
+        : [],
   );
 }
 

@@ -92,6 +92,11 @@ describe('the rendered nginx config', () => {
     assert.deepEqual(readdirSync(join(conf, 'sites')), ['api.conf']);
   });
 
+  it('copies the .conf files only, not the Dockerfile beside them', () => {
+    const { conf } = render();
+    assert.ok(allFiles(conf).every((file) => file.endsWith('.conf')));
+  });
+
   it('fills in every placeholder', () => {
     const { conf } = render();
     for (const file of allFiles(conf))
