@@ -7,7 +7,9 @@ const instances = process.env.PM2_INSTANCES ?? 'max';
 if (instances !== 'max' && !/^[1-9]\d*$/.test(instances)) {
   throw new Error(`PM2_INSTANCES: expected a whole number from 1, or max, got "${instances}"`);
 }
+// `none` (the containers): no log files; pm2-runtime prints the app's output instead.
 const logDir = process.env.PM2_LOG_DIR ?? join(__dirname, 'var', 'log');
+const logFile = (name) => (logDir === 'none' ? '/dev/null' : join(logDir, name));
 
 module.exports = {
   apps: [
@@ -30,8 +32,8 @@ module.exports = {
       kill_timeout: 16_000,
       // A leaking worker is restarted before it slows the machine; a healthy one stays far below.
       max_memory_restart: process.env.PM2_MAX_MEMORY ?? '300M',
-      out_file: join(logDir, 'api.out.log'),
-      error_file: join(logDir, 'api.err.log'),
+      out_file: logFile('api.out.log'),
+      error_file: logFile('api.err.log'),
       merge_logs: true,
       env: {
         HOST: process.env.APP_HOST ?? '127.0.0.1',

@@ -7,7 +7,7 @@ import { integerFrom, port, text, ConfigValueError } from '../../app/src/config/
 import { optional, readSettings, setting } from '../../app/src/config/setting.ts';
 
 /** nginx's rate syntax: a number of requests per second or minute. */
-const requestRate = (raw: string): string => {
+export const requestRate = (raw: string): string => {
   if (!/^\d+r\/[sm]$/.test(raw.trim())) {
     throw new ConfigValueError(`expected a rate such as 10r/s or 300r/m, got "${raw}"`);
   }
@@ -15,7 +15,7 @@ const requestRate = (raw: string): string => {
 };
 
 /** pm2's instance count: a whole number, or max for one per CPU. */
-const instances = (raw: string): string => {
+export const instances = (raw: string): string => {
   if (raw.trim() === 'max' || /^[1-9]\d*$/.test(raw.trim())) return raw.trim();
   throw new ConfigValueError(`expected a whole number from 1, or max, got "${raw}"`);
 };
