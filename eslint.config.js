@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'var/', '.tools/'] },
+  { ignores: ['node_modules/', 'infra/node_modules/', 'dist/', 'var/', '.tools/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -1,0 +1,30 @@
+// The Pulumi program: the production stack as Docker containers on one engine.
+// Settings: infra/src/stack-config.ts, or `pulumi config` on a stack (README, "Deploying with Pulumi").
+import * as pulumi from '@pulumi/pulumi';
+import { ConfigError } from '../app/src/config/load-config.ts';
+import { declareProductionStack } from './src/production-stack.ts';
+import { readStackConfig, signingKeyProblems, type StackConfig } from './src/stack-config.ts';
+
+const config = new pulumi.Config();
+let settings: StackConfig;
+try {
+  settings = readStackConfig((key) => config.get(key));
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  throw new pulumi.RunError(`bad stack configuration:\n  ${error.problems.join('\n  ')}`);
+}
+const signingKey = config.requireSecret('jwtSigningKey').apply((key) => {
+  const problems = signingKeyProblems(key, settings.jwtAlgorithm);
+  if (problems.length > 0) throw new pulumi.RunError(problems.join('\n'));
+  return key;
+});
+
+const stack = declareProductionStack(
+  `${pulumi.getProject()}-${pulumi.getStack()}`,
+  settings,
+  signingKey,
+);
+
+/** Where the API answers: `curl $(pulumi stack output url)hello/`. */
+export const url = stack.url;
+export const containerNames = stack.containers.map((container) => container.name);

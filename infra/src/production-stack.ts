@@ -1,0 +1,154 @@
+/**
+ * The production stack as Docker resources: one network, a volume for the SQLite file, the two
+ * images built from this repository, `replicas` app containers (pm2 in cluster mode each) and
+ * nginx in front, published on the host. Every container runs with a read-only root, no Linux
+ * capabilities and no privilege escalation.
+ */
+import { join } from 'node:path';
+import * as docker from '@pulumi/docker';
+import * as pulumi from '@pulumi/pulumi';
+import type { StackConfig } from './stack-config.ts';
+
+const repositoryRoot = join(import.meta.dirname, '..', '..');
+
+/** The port the app listens on inside its containers (app/Dockerfile) and nginx's upstream port. */
+const appPort = 3000;
+/** The port nginx listens on inside its container. */
+const nginxPort = 8080;
+
+/** The network alias of app container `index` (1-based): nginx's upstream names these. */
+export const appAlias = (index: number) => `app-${index}`;
+
+/** Hardening every container gets; the app and nginx both write only to the tmpfs at /tmp. */
+const lockedDown = {
+  readOnly: true,
+  tmpfs: { '/tmp': 'rw,noexec,nosuid,size=64m' },
+  capabilities: { drops: ['ALL'] },
+  securityOpts: ['no-new-privileges:true'],
+  // Come back after a crash or an engine restart; stay down when stopped on purpose.
+  restart: 'unless-stopped',
+  // docker logs, bounded: the default json-file log grows without limit.
+  logDriver: 'json-file',
+  logOpts: { 'max-size': '10m', 'max-file': '3' },
+};
+
+export interface StackResources {
+  url: string;
+  containers: docker.Container[];
+}
+
+export function declareProductionStack(
+  name: string,
+  config: StackConfig,
+  signingKey: pulumi.Output<string>,
+): StackResources {
+  const provider =
+    config.dockerHost === undefined
+      ? undefined
+      : new docker.Provider(`${name}-engine`, { host: config.dockerHost });
+  const opts: pulumi.CustomResourceOptions = provider ? { provider } : {};
+
+  const network = new docker.Network(`${name}-net`, { name: `${name}-net` }, opts);
+  const data = new docker.Volume(`${name}-data`, { name: `${name}-data` }, opts);
+
+  // Local builds, never pushed: the engine that builds an image is the one that runs it.
+  const appImage = new docker.Image(
+    `${name}-api-image`,
+    {
+      imageName: `${name}-api:latest`,
+      skipPush: true,
+      build: {
+        context: repositoryRoot,
+        dockerfile: join(repositoryRoot, 'app', 'Dockerfile'),
+        args: { NODE_BASE: config.appBaseImage },
+      },
+    },
+    opts,
+  );
+  const aliases = Array.from({ length: config.replicas }, (_, i) => appAlias(i + 1));
+  const nginxImage = new docker.Image(
+    `${name}-nginx-image`,
+    {
+      imageName: `${name}-nginx:latest`,
+      skipPush: true,
+      build: {
+        context: repositoryRoot,
+        dockerfile: join(repositoryRoot, 'nginx', 'Dockerfile'),
+        args: {
+          NODE_BASE: config.appBaseImage,
+          NGINX_BASE: config.nginxBaseImage,
+          UPSTREAMS: aliases.join(','),
+          PORT: String(nginxPort),
+          TOKEN_RATE: config.tokenRate,
+          TOKEN_BURST: String(config.tokenBurst),
+        },
+      },
+    },
+    opts,
+  );
+
+  const appSettings = [
+    `PM2_INSTANCES=${config.workersPerContainer}`,
+    `APP_PORT=${appPort}`,
+    // nginx reaches the app from the Docker network's private addresses.
+    'TRUST_PROXY=uniquelocal',
+    `JWT_ALGORITHM=${config.jwtAlgorithm}`,
+    ...(config.accessTokenLifetime === undefined
+      ? []
+      : [`ACCESS_TOKEN_LIFETIME=${config.accessTokenLifetime}`]),
+    ...(config.refreshTokenLifetime === undefined
+      ? []
+      : [`REFRESH_TOKEN_LIFETIME=${config.refreshTokenLifetime}`]),
+  ];
+  // A secret in, a secret out: Pulumi encrypts the whole list in its state.
+  const appEnvironment = pulumi.secret(
+    signingKey.apply((key) => [...appSettings, `JWT_SIGNING_KEY=${key}`]),
+  );
+
+  const apps = aliases.map(
+    (alias) =>
+      new docker.Container(
+        `${name}-${alias}`,
+        {
+          name: `${name}-${alias}`,
+          image: appImage.repoDigest,
+          envs: appEnvironment,
+          networksAdvanced: [{ name: network.name, aliases: [alias] }],
+          volumes: [{ volumeName: data.name, containerPath: '/data' }],
+          healthcheck: {
+            tests: ['CMD', 'node', 'dist/healthcheck.js'],
+            interval: '10s',
+            timeout: '3s',
+            startPeriod: '20s',
+            retries: 3,
+          },
+          // `pulumi up` returns once the app answers /readyz, not when the process starts.
+          wait: true,
+          waitTimeout: 120,
+          memory: config.appMemoryMb,
+          // pm2 gives each worker 16 s to drain (ecosystem.config.cjs kill_timeout).
+          stopTimeout: 20,
+          ...lockedDown,
+        },
+        { ...opts, additionalSecretOutputs: ['envs'] },
+      ),
+  );
+
+  const nginx = new docker.Container(
+    `${name}-nginx`,
+    {
+      name: `${name}-nginx`,
+      image: nginxImage.repoDigest,
+      networksAdvanced: [{ name: network.name, aliases: ['nginx'] }],
+      ports: [{ internal: nginxPort, external: config.publicPort, ip: config.publicHost }],
+      memory: 128,
+      stopTimeout: 20,
+      ...lockedDown,
+    },
+    // nginx looks its upstreams up once, when it starts: the app containers must exist by then.
+    { ...opts, dependsOn: apps },
+  );
+
+  const host = config.publicHost === '0.0.0.0' ? '127.0.0.1' : config.publicHost;
+  return { url: `http://${host}:${config.publicPort}/`, containers: [...apps, nginx] };
+}

@@ -1,0 +1,143 @@
+/**
+ * The Pulumi stack's settings (`pulumi config set <key> <value>`), read with the same parsers as
+ * the app's and the host stack's, so a bad value reads the same everywhere: one line per key.
+ * The signing key is not here: index.ts reads it as a secret.
+ */
+import { ConfigError, loadConfig } from '../../app/src/config/load-config.ts';
+import {
+  ConfigValueError,
+  durationSeconds,
+  integerFrom,
+  oneOf,
+  text,
+} from '../../app/src/config/parsers.ts';
+import { optional, readSettings, setting, type ValuesOf } from '../../app/src/config/setting.ts';
+import { algorithms } from '../../app/src/config/settings.ts';
+import { buildKeyRing } from '../../app/src/tokens/key-ring.ts';
+import { instances, requestRate } from '../../scripts/stack/stack-settings.ts';
+
+const dockerHost = (raw: string): string => {
+  if (!/^(unix|tcp|ssh|npipe):\/\/\S+$/.test(raw.trim())) {
+    throw new ConfigValueError(
+      `expected a Docker host such as ssh://user@host or tcp://host:2376, got "${raw}"`,
+    );
+  }
+  return raw.trim();
+};
+
+const imageReference = (raw: string): string => {
+  if (!/^[a-z0-9][a-z0-9._\-/:@]*$/.test(raw.trim())) {
+    throw new ConfigValueError(
+      `expected an image reference such as node:24-bookworm-slim, got "${raw}"`,
+    );
+  }
+  return raw.trim();
+};
+
+/** `env` is the config key: the schema reader of the app reads these from Pulumi's config. */
+export const stackConfigSchema = {
+  replicas: setting({
+    env: 'replicas',
+    doc: 'App containers behind nginx.',
+    parse: integerFrom(1, 32),
+    default: 2,
+  }),
+  workersPerContainer: setting({
+    env: 'workersPerContainer',
+    doc: 'pm2 workers in each app container; max means one per CPU the container sees.',
+    parse: instances,
+    default: '2',
+  }),
+  publicHost: setting({
+    env: 'publicHost',
+    doc: "Host address nginx's port is published on; 0.0.0.0 opens it to other machines.",
+    parse: text,
+    default: '127.0.0.1',
+  }),
+  publicPort: setting({
+    env: 'publicPort',
+    doc: 'Host port nginx is published on.',
+    parse: integerFrom(1, 65535),
+    default: 8080,
+  }),
+  appBaseImage: setting({
+    env: 'appBaseImage',
+    doc: 'Base image with Node 24 and npm, for the app and for rendering the nginx config.',
+    parse: imageReference,
+    default: 'node:24-bookworm-slim',
+  }),
+  nginxBaseImage: setting({
+    env: 'nginxBaseImage',
+    doc: 'Base image with nginx.',
+    parse: imageReference,
+    default: 'nginx:stable-bookworm',
+  }),
+  appMemoryMb: setting({
+    env: 'appMemoryMb',
+    doc: 'Memory limit of each app container, in MiB; pm2 restarts a worker above 300M first.',
+    parse: integerFrom(64, 65_536),
+    default: 512,
+  }),
+  jwtAlgorithm: setting({
+    env: 'jwtAlgorithm',
+    doc: 'Signing algorithm (JWT_ALGORITHM).',
+    parse: oneOf(algorithms),
+    default: 'HS256',
+  }),
+  accessTokenLifetime: optional({
+    env: 'accessTokenLifetime',
+    doc: "Access token lifetime, such as 5m (ACCESS_TOKEN_LIFETIME); the app's default when unset.",
+    parse: durationSeconds,
+  }),
+  refreshTokenLifetime: optional({
+    env: 'refreshTokenLifetime',
+    doc: "Refresh token lifetime, such as 1d (REFRESH_TOKEN_LIFETIME); the app's default when unset.",
+    parse: durationSeconds,
+  }),
+  tokenRate: setting({
+    env: 'tokenRate',
+    doc: 'Logins and refreshes nginx allows per client address.',
+    parse: requestRate,
+    default: '10r/s',
+  }),
+  tokenBurst: setting({
+    env: 'tokenBurst',
+    doc: 'Extra logins and refreshes a client may send at once before 429.',
+    parse: integerFrom(0, 100_000),
+    default: 20,
+  }),
+  dockerHost: optional({
+    env: 'dockerHost',
+    doc: 'A remote Docker engine (ssh:// or tcp://); the local one when unset.',
+    parse: dockerHost,
+  }),
+};
+
+export type StackConfig = ValuesOf<typeof stackConfigSchema>;
+
+/** Reads every key through `get`; all bad values are reported at once. */
+export function readStackConfig(get: (key: string) => string | undefined): StackConfig {
+  const raw = Object.fromEntries(
+    Object.values(stackConfigSchema).map(({ env }) => [env, get(env)]),
+  );
+  const problems: string[] = [];
+  const values = readSettings(stackConfigSchema, raw, 'production', problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return values;
+}
+
+/**
+ * Why the app would refuse this signing key at start-up, in its own words, or nothing: checked
+ * here so that `pulumi up` stops before any container starts and fails its health check.
+ */
+export function signingKeyProblems(key: string, algorithm: string): string[] {
+  try {
+    buildKeyRing(
+      loadConfig({ NODE_ENV: 'production', JWT_ALGORITHM: algorithm, JWT_SIGNING_KEY: key }),
+    );
+    return [];
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return error.problems.map((problem) => problem.replace(/^JWT_SIGNING_KEY\b/, 'jwtSigningKey'));
+  }
+}

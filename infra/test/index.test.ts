@@ -1,0 +1,178 @@
+/**
+ * The Pulumi program under Pulumi's mock runtime (support/mock-runtime.ts): what it declares,
+ * checked without the Pulumi CLI, which cannot be installed here. index.containers.test.ts runs
+ * the same declarations on a real Docker engine.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import * as pulumi from '@pulumi/pulumi';
+import { join } from 'node:path';
+import { runScript } from '../../app/test/support/run-process.ts';
+import { ofType, runProgram, type DeclaredResource } from './support/mock-runtime.ts';
+
+const programRunner = join(import.meta.dirname, 'support', 'run-program.ts');
+
+const signingKey = 'a-signing-key-of-more-than-32-bytes-for-hs256';
+const base = { jwtSigningKey: signingKey };
+
+const containers = (resources: DeclaredResource[]) =>
+  resources.filter((resource) => resource.type === 'docker:index/container:Container');
+const field = (resource: DeclaredResource | undefined, key: string) => resource?.inputs[key];
+
+/** Every string in `value`, except inside the values Pulumi marks secret. */
+function plainStrings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (typeof value !== 'object' || value === null) return [];
+  if (
+    (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] ===
+    pulumi.runtime.specialSecretSig
+  ) {
+    return [];
+  }
+  return Object.values(value).flatMap(plainStrings);
+}
+
+describe('the Pulumi program', () => {
+  it('declares a network, a volume, two local images and one app container per replica plus nginx', async () => {
+    const run = await runProgram({ ...base, replicas: '3' });
+    assert.equal(ofType(run, 'docker:index/network:Network').length, 1);
+    assert.equal(ofType(run, 'docker:index/volume:Volume').length, 1);
+    const images = ofType(run, 'docker:index/image:Image');
+    assert.deepEqual(
+      images.map((image) => [field(image, 'imageName'), field(image, 'skipPush')]),
+      [
+        ['prodstack-test-api:latest', true],
+        ['prodstack-test-nginx:latest', true],
+      ],
+    );
+    assert.deepEqual(run.containerNames, [
+      'prodstack-test-app-1',
+      'prodstack-test-app-2',
+      'prodstack-test-app-3',
+      'prodstack-test-nginx',
+    ]);
+  });
+
+  it("gives each app container the network alias nginx's image lists as an upstream", async () => {
+    const run = await runProgram({ ...base, replicas: '2' });
+    const [network] = ofType(run, 'docker:index/network:Network');
+    const apps = containers(run.resources).filter((c) => c.name.includes('-app-'));
+    const nets = apps.map(
+      (app) => (field(app, 'networksAdvanced') as { name: string; aliases: string[] }[])[0],
+    );
+    assert.deepEqual(
+      nets.map((net) => net?.aliases),
+      [['app-1'], ['app-2']],
+    );
+    assert.ok(nets.every((net) => net?.name === field(network, 'name')));
+    const nginxImage = ofType(run, 'docker:index/image:Image')[1];
+    const build = field(nginxImage, 'build') as {
+      args: Record<string, string>;
+      dockerfile: string;
+    };
+    assert.equal(build.args.UPSTREAMS, 'app-1,app-2');
+    assert.match(build.dockerfile, /nginx\/Dockerfile$/);
+  });
+
+  it('publishes nginx on 127.0.0.1:8080 unless told otherwise, and says where in its url output', async () => {
+    const byDefault = await runProgram(base);
+    const nginx = containers(byDefault.resources).at(-1);
+    assert.deepEqual(field(nginx, 'ports'), [{ internal: 8080, external: 8080, ip: '127.0.0.1' }]);
+    assert.equal(byDefault.url, 'http://127.0.0.1:8080/');
+    const open = await runProgram({ ...base, publicHost: '0.0.0.0', publicPort: '9000' });
+    assert.deepEqual(field(containers(open.resources).at(-1), 'ports'), [
+      { internal: 8080, external: 9000, ip: '0.0.0.0' },
+    ]);
+    assert.equal(open.url, 'http://127.0.0.1:9000/');
+  });
+
+  it('publishes no app container port: only nginx is reachable from the host', async () => {
+    const run = await runProgram(base);
+    const apps = containers(run.resources).filter((c) => c.name.includes('-app-'));
+    assert.ok(apps.every((app) => field(app, 'ports') === undefined));
+  });
+
+  it('locks every container down: read-only root, tmpfs /tmp, no capabilities, no new privileges, restart, memory', async () => {
+    const run = await runProgram(base);
+    for (const container of containers(run.resources)) {
+      assert.equal(field(container, 'readOnly'), true, container.name);
+      assert.deepEqual(Object.keys(field(container, 'tmpfs') as object), ['/tmp'], container.name);
+      assert.deepEqual(field(container, 'capabilities'), { drops: ['ALL'] }, container.name);
+      assert.deepEqual(
+        field(container, 'securityOpts'),
+        ['no-new-privileges:true'],
+        container.name,
+      );
+      assert.equal(field(container, 'restart'), 'unless-stopped', container.name);
+      assert.equal(typeof field(container, 'memory'), 'number', container.name);
+    }
+  });
+
+  it('health-checks the app containers on /readyz and waits for them, with the SQLite volume at /data', async () => {
+    const run = await runProgram({ ...base, appMemoryMb: '256' });
+    const [volume] = ofType(run, 'docker:index/volume:Volume');
+    for (const app of containers(run.resources).filter((c) => c.name.includes('-app-'))) {
+      assert.deepEqual((field(app, 'healthcheck') as { tests: string[] }).tests, [
+        'CMD',
+        'node',
+        'dist/healthcheck.js',
+      ]);
+      assert.equal(field(app, 'wait'), true);
+      assert.equal(field(app, 'memory'), 256);
+      assert.deepEqual(field(app, 'volumes'), [
+        { volumeName: field(volume, 'name'), containerPath: '/data' },
+      ]);
+    }
+  });
+
+  it('builds the images on the configured bases', async () => {
+    const run = await runProgram({
+      ...base,
+      appBaseImage: 'local/node:24',
+      nginxBaseImage: 'local/nginx:1',
+    });
+    const [api, nginx] = ofType(run, 'docker:index/image:Image').map(
+      (image) => (field(image, 'build') as { args: Record<string, string> }).args,
+    );
+    assert.equal(api?.NODE_BASE, 'local/node:24');
+    assert.deepEqual([nginx?.NODE_BASE, nginx?.NGINX_BASE], ['local/node:24', 'local/nginx:1']);
+  });
+
+  it('passes the signing key to the app containers only as a Pulumi secret, never in plain text', async () => {
+    const run = await runProgram({ ...base, accessTokenLifetime: '10m' });
+    for (const resource of run.resources) {
+      assert.ok(
+        !plainStrings(resource.inputs).some((text) => text.includes(signingKey)),
+        `${resource.name} holds the signing key in plain text`,
+      );
+    }
+    const app = containers(run.resources)[0];
+    const envs = field(app, 'envs') as Record<string, unknown>;
+    assert.equal(envs[pulumi.runtime.specialSigKey], pulumi.runtime.specialSecretSig);
+    assert.ok((envs.value as string[]).includes(`JWT_SIGNING_KEY=${signingKey}`));
+    assert.ok((envs.value as string[]).includes('ACCESS_TOKEN_LIFETIME=600'));
+    assert.ok(![run.url, ...run.containerNames].some((output) => output.includes(signingKey)));
+  });
+
+  it('targets a remote engine through its own provider when dockerHost is set', async () => {
+    const run = await runProgram({ ...base, dockerHost: 'ssh://deploy@app1.example' });
+    const [provider] = ofType(run, 'pulumi:providers:docker');
+    assert.equal(field(provider, 'host'), 'ssh://deploy@app1.example');
+    const others = run.resources.filter((resource) => resource !== provider);
+    assert.ok(others.every((resource) => resource.provider?.includes(provider?.name ?? '?')));
+  });
+
+  it('stops with every bad setting listed', async () => {
+    await assert.rejects(runProgram({ ...base, replicas: 'many', publicPort: '99999' }), {
+      message: /bad stack configuration:\n {2}replicas: .*\n {2}publicPort: /,
+    });
+  });
+
+  it('stops when the signing key is missing, or too short for the algorithm', async () => {
+    await assert.rejects(runProgram({}), { message: /jwtSigningKey/ });
+    const short = await runScript(programRunner, [JSON.stringify({ jwtSigningKey: 'short' })]);
+    assert.notEqual(short.code, 0);
+    assert.match(short.stderr, /jwtSigningKey: HS256 needs a secret of at least 32 bytes/);
+    assert.equal(short.stdout, '');
+  });
+});

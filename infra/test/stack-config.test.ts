@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { ConfigError } from '../../app/src/config/load-config.ts';
+import { readStackConfig, signingKeyProblems } from '../src/stack-config.ts';
+
+const from = (values: Record<string, string>) => (key: string) => values[key];
+
+describe('readStackConfig', () => {
+  it('gives two replicas of two workers, published on 127.0.0.1:8080, from public base images', () => {
+    const config = readStackConfig(from({}));
+    assert.equal(config.replicas, 2);
+    assert.equal(config.workersPerContainer, '2');
+    assert.equal(config.publicHost, '127.0.0.1');
+    assert.equal(config.publicPort, 8080);
+    assert.equal(config.appBaseImage, 'node:24-bookworm-slim');
+    assert.equal(config.nginxBaseImage, 'nginx:stable-bookworm');
+    assert.equal(config.dockerHost, undefined);
+  });
+
+  it('reads token lifetimes with the app parser, in seconds', () => {
+    const config = readStackConfig(
+      from({ accessTokenLifetime: '10m', refreshTokenLifetime: '2d' }),
+    );
+    assert.equal(config.accessTokenLifetime, 600);
+    assert.equal(config.refreshTokenLifetime, 172_800);
+  });
+
+  it('reports every bad key at once, each on a line naming it', () => {
+    assert.throws(
+      () =>
+        readStackConfig(
+          from({ replicas: '0', publicPort: 'http', dockerHost: 'myhost', tokenRate: 'fast' }),
+        ),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.deepEqual(
+          error.problems.map((problem) => problem.split(':')[0]),
+          ['replicas', 'publicPort', 'tokenRate', 'dockerHost'],
+        );
+        return true;
+      },
+    );
+  });
+
+  it('accepts a remote engine over ssh or tcp', () => {
+    assert.equal(
+      readStackConfig(from({ dockerHost: 'ssh://deploy@app1' })).dockerHost,
+      'ssh://deploy@app1',
+    );
+    assert.equal(
+      readStackConfig(from({ dockerHost: 'tcp://10.0.0.5:2376' })).dockerHost,
+      'tcp://10.0.0.5:2376',
+    );
+  });
+});
+
+describe('signingKeyProblems', () => {
+  it('accepts an HMAC secret of 32 bytes or more for HS256', () => {
+    assert.deepEqual(signingKeyProblems('k'.repeat(32), 'HS256'), []);
+  });
+
+  it("refuses a short secret in the app's words, naming the config key", () => {
+    assert.deepEqual(signingKeyProblems('short', 'HS256'), [
+      'jwtSigningKey: HS256 needs a secret of at least 32 bytes in production, got 5',
+    ]);
+  });
+
+  it('asks for a PEM private key with RS256, and takes one', () => {
+    assert.match(
+      signingKeyProblems('k'.repeat(40), 'RS256')[0] ?? '',
+      /^jwtSigningKey: .*PEM private key/,
+    );
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    assert.deepEqual(signingKeyProblems(pem, 'RS256'), []);
+  });
+});
