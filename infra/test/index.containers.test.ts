@@ -1,0 +1,186 @@
+/**
+ * The Pulumi program's containers, run for real: the resources index.ts declares (recorded under
+ * the mock runtime) are created on the Docker engine by the docker CLI (support/docker-cli.ts),
+ * then the stack is exercised through the nginx container. `npm run test:containers` runs this
+ * file alone. Needs a Docker engine and the local base images (npm run setup makes both).
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { send } from '../../app/test/support/http-client.ts';
+import { imageExists, requireEngine } from '../../scripts/containers/docker.ts';
+import { localBaseImages } from '../../scripts/containers/local-base-images.ts';
+import { freePort, waitForOk } from '../../scripts/stack/network.ts';
+import { deploy, dockerSteps, healthOf, runDocker } from './support/docker-cli.ts';
+import { runProgram, type ProgramRun } from './support/mock-runtime.ts';
+
+const stackName = 'containertest';
+const prefix = `prodstack-${stackName}-`;
+const password = 'correct horse battery staple';
+
+interface Pm2Process {
+  pid: number;
+  pm2_env: { status: string; restart_time: number };
+}
+
+function inContainer(container: string, args: string[], input?: string): string {
+  const { status, output } = runDocker({
+    args: ['exec', ...(input === undefined ? [] : ['-i']), container, ...args],
+    ...(input === undefined ? {} : { input }),
+  });
+  assert.equal(status, 0, `docker exec ${container} ${args.join(' ')}:\n${output}`);
+  return output;
+}
+
+const pm2Processes = (container: string): Pm2Process[] =>
+  JSON.parse(inContainer(container, ['node_modules/.bin/pm2', 'jlist'])) as Pm2Process[];
+
+/** Everything named for this stack that is still on the engine. */
+function leftovers(): string[] {
+  const listed = (args: string[]) =>
+    runDocker({ args })
+      .output.split('\n')
+      .filter((line) => line.startsWith(prefix));
+  return [
+    ...listed(['ps', '--all', '--format', '{{.Names}}']),
+    ...listed(['network', 'ls', '--format', '{{.Name}}']),
+    ...listed(['volume', 'ls', '--format', '{{.Name}}']),
+  ];
+}
+
+function removeLeftovers(): void {
+  for (const name of leftovers()) {
+    runDocker({ args: ['rm', '--force', '--volumes', name] });
+    runDocker({ args: ['network', 'rm', name] });
+    runDocker({ args: ['volume', 'rm', name] });
+  }
+}
+
+describe('the Pulumi program on a real Docker engine', { timeout: 15 * 60_000 }, () => {
+  let run: ProgramRun;
+  let removeStack: (() => void) | undefined;
+  let apps: string[];
+  let api: string;
+
+  const login = async () => {
+    const reply = await send('POST', `${api}api/token/`, { json: { username: 'alice', password } });
+    assert.equal(reply.status, 200, reply.text);
+    return reply.json as { access: string; refresh: string };
+  };
+
+  before(async (context) => {
+    requireEngine();
+    for (const base of [localBaseImages.node, localBaseImages.nginx]) {
+      assert.ok(imageExists(base), `${base} is missing: run npm run base-images`);
+    }
+    run = await runProgram(
+      {
+        jwtSigningKey: randomBytes(48).toString('base64'),
+        replicas: '2',
+        workersPerContainer: '2',
+        publicPort: String(await freePort()),
+        appBaseImage: localBaseImages.node,
+        nginxBaseImage: localBaseImages.nginx,
+      },
+      stackName,
+    );
+    api = run.url;
+    apps = run.containerNames.filter((name) => name.includes('-app-'));
+    removeLeftovers();
+    const started = Date.now();
+    const deployed = await deploy(dockerSteps(run.resources), (line) => {
+      context.diagnostic(line);
+    });
+    removeStack = deployed.remove;
+    await waitForOk(`${api}readyz`, 30_000);
+    context.diagnostic(
+      `from nothing to a healthy stack: ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    inContainer(apps[0] ?? '', ['node', 'dist/cli/users-cli.js', 'add', 'alice'], `${password}\n`);
+  });
+
+  after(() => {
+    removeStack?.();
+    removeLeftovers();
+  });
+
+  it('runs every app container the program declares, each reporting healthy', () => {
+    assert.equal(apps.length, 2);
+    for (const app of apps) assert.equal(healthOf(app), 'healthy', app);
+  });
+
+  it('runs pm2 in cluster mode in each app container, with the declared number of workers', () => {
+    for (const app of apps) {
+      const workers = pm2Processes(app);
+      assert.equal(workers.length, 2, app);
+      assert.ok(
+        workers.every((worker) => worker.pm2_env.status === 'online'),
+        app,
+      );
+    }
+  });
+
+  it('logs in, calls /hello/ and refreshes through the nginx container', async () => {
+    const tokens = await login();
+    const hello = await send('GET', `${api}hello/`, { token: tokens.access });
+    assert.equal(hello.status, 200, hello.text);
+    assert.deepEqual(hello.json, { message: 'Hello, World!' });
+    const refreshed = await send('POST', `${api}api/token/refresh/`, {
+      json: { refresh: tokens.refresh },
+    });
+    assert.equal(refreshed.status, 200, refreshed.text);
+    assert.equal(typeof refreshed.json.access, 'string');
+  });
+
+  it('keeps the app read-only but for /tmp, unprivileged and without capabilities', () => {
+    const app = apps[0] ?? '';
+    assert.equal(inContainer(app, ['id', '-u']), '1000');
+    const denied = runDocker({ args: ['exec', app, 'touch', '/app/written'] });
+    assert.notEqual(denied.status, 0);
+    assert.match(denied.output, /Read-only file system/);
+    const status = inContainer(app, ['cat', '/proc/1/status']);
+    assert.match(status, /^CapEff:\s+0+$/m);
+    assert.match(status, /^NoNewPrivs:\s+1$/m);
+  });
+
+  it('has a worker killed inside a container restarted by pm2', async () => {
+    const app = apps[0] ?? '';
+    const [victim] = pm2Processes(app);
+    assert.ok(victim);
+    // The image has no kill(1); node sends the signal.
+    inContainer(app, ['node', '-e', `process.kill(${victim.pid}, 'SIGKILL')`]);
+    const deadline = Date.now() + 30_000;
+    let workers = pm2Processes(app);
+    while (!(
+      workers.length === 2 &&
+      workers.every((worker) => worker.pm2_env.status === 'online') &&
+      workers.some((worker) => worker.pm2_env.restart_time >= 1) &&
+      !workers.some((worker) => worker.pid === victim.pid)
+    )) {
+      assert.ok(
+        Date.now() < deadline,
+        `pm2 did not restart the worker: ${JSON.stringify(workers.map((w) => [w.pid, w.pm2_env]))}`,
+      );
+      await sleep(250);
+      workers = pm2Processes(app);
+    }
+    const tokens = await login();
+    assert.equal((await send('GET', `${api}hello/`, { token: tokens.access })).status, 200);
+  });
+
+  it('still answers through nginx with one app container stopped', async () => {
+    runDocker({ args: ['stop', apps[1] ?? ''] });
+    const tokens = await login();
+    for (let i = 0; i < 20; i += 1) {
+      const hello = await send('GET', `${api}hello/`, { token: tokens.access });
+      assert.equal(hello.status, 200, `request ${i + 1}: ${hello.text}`);
+    }
+  });
+
+  it('removes everything it created: no container, network or volume is left', () => {
+    removeStack?.();
+    removeStack = undefined;
+    assert.deepEqual(leftovers(), []);
+  });
+});

@@ -1,0 +1,312 @@
+/**
+ * Runs what the Pulumi program declares (as recorded by mock-runtime.ts) on the real Docker
+ * engine with the docker CLI, one command per resource, in the order they were declared. The
+ * Pulumi CLI and its Docker provider cannot be installed here; this stands in for `pulumi up`
+ * and nothing else. It understands exactly these @pulumi/docker inputs, and throws on any other,
+ * so that an input the program adds cannot be silently left out of the test:
+ *
+ * - Network: name
+ * - Volume: name
+ * - Image: imageName, skipPush (must be true), buildOnPreview (preview only), build.context,
+ *   build.dockerfile, build.args
+ * - Container: name, image, envs, networksAdvanced (one network: name, aliases), volumes
+ *   (volumeName, containerPath, readOnly), ports (internal, external, ip, protocol), healthcheck
+ *   (tests, interval, timeout, startPeriod, retries), wait, waitTimeout, readOnly, tmpfs,
+ *   capabilities (adds, drops), securityOpts, memory, stopTimeout, restart, logDriver, logOpts
+ */
+import { spawnSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as pulumi from '@pulumi/pulumi';
+import type { DeclaredResource } from './mock-runtime.ts';
+
+/** One docker command; `env` carries values that must not appear in the argument list. */
+export interface DockerCommand {
+  args: string[];
+  env?: Record<string, string>;
+  input?: string;
+}
+
+export interface DockerStep {
+  resource: string;
+  create: DockerCommand;
+  /** A container declared with `wait`: created once it reports healthy. */
+  waitHealthy?: { container: string; timeoutSeconds: number };
+  /** Absent for images: they are kept, with the build cache the next run starts from. */
+  remove?: DockerCommand;
+}
+
+type Inputs = Record<string, unknown>;
+
+const isSecretWrapper = (value: unknown): value is { value: unknown } =>
+  typeof value === 'object' &&
+  value !== null &&
+  (value as Inputs)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
+
+/** The plain value of an input the program marked secret. */
+const reveal = (value: unknown): unknown => (isSecretWrapper(value) ? value.value : value);
+
+/** Takes the inputs this translation understands, and throws naming any it does not. */
+function takeInputs(where: string, inputs: Inputs, known: readonly string[]): Inputs {
+  const unknown = Object.keys(inputs).filter((key) => !known.includes(key));
+  if (unknown.length > 0) {
+    throw new Error(`${where}: the docker translation does not support ${unknown.join(', ')}`);
+  }
+  return Object.fromEntries(Object.entries(inputs).map(([key, value]) => [key, reveal(value)]));
+}
+
+const list = (value: unknown) => (value ?? []) as unknown[];
+const record = (value: unknown) => (value ?? {}) as Record<string, unknown>;
+const str = (value: unknown) => String(value);
+
+function network(name: string, inputs: Inputs): DockerStep {
+  const { name: networkName } = takeInputs(name, inputs, ['name']);
+  return {
+    resource: name,
+    create: { args: ['network', 'create', str(networkName)] },
+    remove: { args: ['network', 'rm', str(networkName)] },
+  };
+}
+
+function volume(name: string, inputs: Inputs): DockerStep {
+  const { name: volumeName } = takeInputs(name, inputs, ['name']);
+  return {
+    resource: name,
+    create: { args: ['volume', 'create', str(volumeName)] },
+    remove: { args: ['volume', 'rm', str(volumeName)] },
+  };
+}
+
+function image(name: string, inputs: Inputs): DockerStep {
+  const taken = takeInputs(name, inputs, ['imageName', 'skipPush', 'buildOnPreview', 'build']);
+  if (taken.skipPush !== true)
+    throw new Error(`${name}: only local images (skipPush) are supported`);
+  const build = takeInputs(`${name}.build`, record(taken.build), ['context', 'dockerfile', 'args']);
+  const buildArgs = Object.entries(record(build.args)).flatMap(([key, value]) => [
+    '--build-arg',
+    `${key}=${str(value)}`,
+  ]);
+  const imageName = str(taken.imageName);
+  return {
+    resource: name,
+    create: {
+      args: [
+        'build',
+        '-t',
+        imageName,
+        '-f',
+        str(build.dockerfile),
+        ...buildArgs,
+        str(build.context),
+      ],
+    },
+  };
+}
+
+/** A healthcheck command as `docker run` takes it: a shell line. */
+function healthCommand(where: string, tests: unknown[]): string {
+  const [kind, ...command] = tests.map(str);
+  if (kind === 'CMD-SHELL') return command.join(' ');
+  if (kind !== 'CMD' || command.some((part) => !/^[\w./:=-]+$/.test(part))) {
+    throw new Error(`${where}: healthcheck tests must be CMD with plain words, or CMD-SHELL`);
+  }
+  return command.join(' ');
+}
+
+function container(name: string, inputs: Inputs): DockerStep {
+  const c = takeInputs(name, inputs, [
+    'name',
+    'image',
+    'envs',
+    'networksAdvanced',
+    'volumes',
+    'ports',
+    'healthcheck',
+    'wait',
+    'waitTimeout',
+    'readOnly',
+    'tmpfs',
+    'capabilities',
+    'securityOpts',
+    'memory',
+    'stopTimeout',
+    'restart',
+    'logDriver',
+    'logOpts',
+  ]);
+  const containerName = str(c.name);
+  const args = ['run', '--detach', '--name', containerName];
+  const env: Record<string, string> = {};
+  for (const entry of list(c.envs).map(str)) {
+    const [key = '', ...value] = entry.split('=');
+    env[key] = value.join('=');
+    args.push('--env', key); // the value comes from docker's own environment, not argv
+  }
+  const networks = list(c.networksAdvanced);
+  if (networks.length > 1) throw new Error(`${name}: one network per container is supported`);
+  for (const net of networks) {
+    const n = takeInputs(`${name}.networksAdvanced`, record(net), ['name', 'aliases']);
+    args.push('--network', str(n.name));
+    for (const alias of list(n.aliases)) args.push('--network-alias', str(alias));
+  }
+  for (const mount of list(c.volumes)) {
+    const v = takeInputs(`${name}.volumes`, record(mount), [
+      'volumeName',
+      'containerPath',
+      'readOnly',
+    ]);
+    const readOnly = v.readOnly === true ? ',readonly' : '';
+    args.push(
+      '--mount',
+      `type=volume,source=${str(v.volumeName)},target=${str(v.containerPath)}${readOnly}`,
+    );
+  }
+  for (const published of list(c.ports)) {
+    const p = takeInputs(`${name}.ports`, record(published), [
+      'internal',
+      'external',
+      'ip',
+      'protocol',
+    ]);
+    const ip = p.ip === undefined ? '' : `${str(p.ip)}:`;
+    const protocol = p.protocol === undefined ? '' : `/${str(p.protocol)}`;
+    args.push('--publish', `${ip}${str(p.external)}:${str(p.internal)}${protocol}`);
+  }
+  if (c.healthcheck !== undefined) {
+    const h = takeInputs(`${name}.healthcheck`, record(c.healthcheck), [
+      'tests',
+      'interval',
+      'timeout',
+      'startPeriod',
+      'retries',
+    ]);
+    args.push('--health-cmd', healthCommand(name, list(h.tests)));
+    if (h.interval !== undefined) args.push('--health-interval', str(h.interval));
+    if (h.timeout !== undefined) args.push('--health-timeout', str(h.timeout));
+    if (h.startPeriod !== undefined) args.push('--health-start-period', str(h.startPeriod));
+    if (h.retries !== undefined) args.push('--health-retries', str(h.retries));
+  }
+  if (c.readOnly === true) args.push('--read-only');
+  for (const [path, options] of Object.entries(record(c.tmpfs))) {
+    args.push('--tmpfs', `${path}:${str(options)}`);
+  }
+  if (c.capabilities !== undefined) {
+    const caps = takeInputs(`${name}.capabilities`, record(c.capabilities), ['adds', 'drops']);
+    for (const cap of list(caps.drops)) args.push('--cap-drop', str(cap));
+    for (const cap of list(caps.adds)) args.push('--cap-add', str(cap));
+  }
+  for (const option of list(c.securityOpts)) args.push('--security-opt', str(option));
+  // @pulumi/docker's memory is in MiB.
+  if (c.memory !== undefined) args.push('--memory', `${str(c.memory)}m`);
+  if (c.stopTimeout !== undefined) args.push('--stop-timeout', str(c.stopTimeout));
+  if (c.restart !== undefined) args.push('--restart', str(c.restart));
+  if (c.logDriver !== undefined) args.push('--log-driver', str(c.logDriver));
+  for (const [key, value] of Object.entries(record(c.logOpts))) {
+    args.push('--log-opt', `${key}=${str(value)}`);
+  }
+  args.push(str(c.image));
+  return {
+    resource: name,
+    create: { args, env },
+    ...(c.wait === true
+      ? { waitHealthy: { container: containerName, timeoutSeconds: Number(c.waitTimeout ?? 60) } }
+      : {}),
+    remove: { args: ['rm', '--force', '--volumes', containerName] },
+  };
+}
+
+const translators: Record<string, (name: string, inputs: Inputs) => DockerStep> = {
+  'docker:index/network:Network': network,
+  'docker:index/volume:Volume': volume,
+  'docker:index/image:Image': image,
+  'docker:index/container:Container': container,
+};
+
+/** The docker commands for the declared resources, in the order they were declared. */
+export function dockerSteps(resources: DeclaredResource[]): DockerStep[] {
+  return resources.map(({ type, name, inputs }) => {
+    const translate = translators[type];
+    if (!translate) throw new Error(`${name}: the docker translation does not support ${type}`);
+    return translate(name, inputs);
+  });
+}
+
+export function runDocker(command: DockerCommand): { status: number | null; output: string } {
+  const result = spawnSync('docker', command.args, {
+    env: { ...process.env, ...command.env },
+    input: command.input,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { status: result.status, output: `${result.stdout}${result.stderr}`.trim() };
+}
+
+function runDockerOrThrow(command: DockerCommand): string {
+  const { status, output } = runDocker(command);
+  if (status !== 0)
+    throw new Error(
+      `docker ${command.args.slice(0, 3).join(' ')} … failed:\n${output.slice(-3000)}`,
+    );
+  return output;
+}
+
+export function healthOf(containerName: string): string {
+  return runDockerOrThrow({
+    args: [
+      'inspect',
+      '--format',
+      '{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}',
+      containerName,
+    ],
+  });
+}
+
+async function waitHealthy(containerName: string, timeoutSeconds: number): Promise<void> {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  let health = healthOf(containerName);
+  while (health !== 'healthy') {
+    if (health === 'unhealthy' || Date.now() > deadline) {
+      const logs = runDocker({ args: ['logs', '--tail', '30', containerName] }).output;
+      throw new Error(
+        `${containerName} is ${health} after ${timeoutSeconds} s at most; its last output:\n${logs}`,
+      );
+    }
+    await sleep(500);
+    health = healthOf(containerName);
+  }
+}
+
+/**
+ * Creates every resource in the declared order, saying what it does, and returns how to remove
+ * them again. As under Pulumi, containers declared with `wait` start side by side, and whatever
+ * comes after them (nginx, which depends on them) is created once they are healthy.
+ */
+export async function deploy(
+  steps: DockerStep[],
+  say: (line: string) => void,
+): Promise<{ remove: () => void }> {
+  const created: DockerStep[] = [];
+  const remove = () => {
+    for (const step of [...created].reverse()) if (step.remove) runDocker(step.remove);
+  };
+  let starting: Promise<void>[] = [];
+  try {
+    for (const step of steps) {
+      if (!step.waitHealthy) {
+        await Promise.all(starting);
+        starting = [];
+      }
+      say(`creating ${step.resource}`);
+      runDockerOrThrow(step.create);
+      created.push(step);
+      if (step.waitHealthy) {
+        starting.push(waitHealthy(step.waitHealthy.container, step.waitHealthy.timeoutSeconds));
+      }
+    }
+    await Promise.all(starting);
+  } catch (error) {
+    await Promise.allSettled(starting);
+    remove();
+    throw error;
+  }
+  return { remove };
+}
