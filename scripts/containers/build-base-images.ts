@@ -104,6 +104,7 @@ async function buildNode(tag: string, debian: string): Promise<void> {
     await dockerShowingProgress(
       [
         'build',
+        '--force-rm',
         '-f',
         join(dockerfiles, 'node.Dockerfile'),
         '--build-arg',
@@ -124,6 +125,7 @@ async function buildNginx(tag: string, debian: string): Promise<void> {
   await dockerShowingProgress(
     [
       'build',
+      '--force-rm',
       '-f',
       join(dockerfiles, 'nginx.Dockerfile'),
       '--build-arg',

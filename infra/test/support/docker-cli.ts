@@ -91,6 +91,8 @@ function image(name: string, inputs: Inputs): DockerStep {
     create: {
       args: [
         'build',
+        // A failed step's container is removed too, not left in `docker ps -a`.
+        '--force-rm',
         '-t',
         imageName,
         '-f',
