@@ -1,7 +1,9 @@
 /**
  * `npm run bench:stack`: authenticated GET /hello/ throughput and p99 latency of
  *   (a) the dev server (`npm run dev`), (b) the compiled app as one process (`npm start`),
- *   (c) the pm2 cluster directly, (d) the pm2 cluster through nginx,
+ *   (c) the pm2 cluster directly, (d) the pm2 cluster through nginx, and with BENCH_TARGET_URL
+ *   (e) a stack deployed elsewhere, the containers say, logged in as BENCH_TARGET_USER with
+ *   BENCH_TARGET_PASSWORD,
  * measured side by side: rounds take the targets in turn, and the medians are reported.
  * The load generator (autocannon) runs on the same machine and shares its cores.
  */
@@ -41,6 +43,31 @@ function startProcess(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   return child;
 }
 
+async function logIn(url: string, username: string, password: string): Promise<string> {
+  const reply = await fetch(`${url}/api/token/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (reply.status !== 200)
+    throw new Error(`${url}: login answered ${reply.status}: ${await reply.text()}`);
+  return ((await reply.json()) as { access: string }).access;
+}
+
+/** The stack at BENCH_TARGET_URL, when given: it has users and keys of its own. */
+async function deployedTarget() {
+  const url = process.env.BENCH_TARGET_URL?.replace(/\/$/, '');
+  if (!url) return [];
+  const { BENCH_TARGET_USER: user, BENCH_TARGET_PASSWORD: password } = process.env;
+  if (!user || !password) {
+    throw new Error(
+      'BENCH_TARGET_URL needs BENCH_TARGET_USER and BENCH_TARGET_PASSWORD, a user of that stack',
+    );
+  }
+  await waitForOk(`${url}/readyz`, 20_000);
+  return [{ name: '(e) BENCH_TARGET_URL', url, token: await logIn(url, user, password) }];
+}
+
 async function measure(url: string, token: string) {
   const result = await autocannon({
     url: `${url}/hello/`,
@@ -68,28 +95,28 @@ async function main(): Promise<void> {
   devServer = await startDevServer(devPort, baseEnv);
   startProcess(['dist/start.js'], { NODE_ENV: 'production', PORT: String(singlePort) });
 
-  const targets = [
+  const local = [
     { name: '(a) npm run dev', url: `http://127.0.0.1:${devPort}` },
     { name: '(b) npm start, 1 process', url: `http://127.0.0.1:${singlePort}` },
     { name: '(c) pm2 cluster, direct', url: `http://127.0.0.1:${appPort}` },
     { name: '(d) pm2 cluster + nginx', url: `http://127.0.0.1:${nginxPort}` },
   ];
-  for (const target of targets) await waitForOk(`${target.url}/readyz`, 20_000);
-  const login = await fetch(`${targets[0]?.url ?? ''}/api/token/`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'bench', password: 'pw' }),
-  });
-  const { access } = (await login.json()) as { access: string };
+  for (const target of local) await waitForOk(`${target.url}/readyz`, 20_000);
+  // One database and one key behind every local target: a token from one works on all.
+  const access = await logIn(local[0]?.url ?? '', 'bench', 'pw');
+  const targets = [
+    ...local.map((target) => ({ ...target, token: access })),
+    ...(await deployedTarget()),
+  ];
 
   const results = new Map(
     targets.map((t) => [t.name, { rps: [] as number[], p99: [] as number[] }]),
   );
-  for (const target of targets) await measure(target.url, access).catch(() => undefined); // warm-up
+  for (const target of targets) await measure(target.url, target.token).catch(() => undefined); // warm-up
   for (let round = 1; round <= rounds; round += 1) {
     for (const target of targets) {
       process.stdout.write(`round ${round}/${rounds}: ${target.name} … `);
-      const { rps, p99 } = await measure(target.url, access);
+      const { rps, p99 } = await measure(target.url, target.token);
       results.get(target.name)?.rps.push(rps);
       results.get(target.name)?.p99.push(p99);
       console.log(`${Math.round(rps)} req/s, p99 ${p99} ms`);
