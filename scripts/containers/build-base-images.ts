@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { projectRoot } from '../stack/stack-paths.ts';
 import { runTool, runToolOrThrow } from '../stack/run-command.ts';
 import { localBaseImages } from './local-base-images.ts';
-import { docker, dockerShowingProgress, imageExists, requireEngine } from './docker.ts';
+import { docker, imageExists, requireEngine } from './docker.ts';
+import { runShowingProgress } from './run-showing-progress.ts';
 
 /** npm for the node image: the release line Node 24 ships with. */
 const npmVersion = '11.19.1';
@@ -22,31 +23,6 @@ const debianMirror = process.env.DEBIAN_MIRROR ?? 'http://deb.debian.org/debian'
 const dockerfiles = join(projectRoot, 'scripts', 'containers', 'base-images');
 
 const say = (line: string) => process.stderr.write(`base-images: ${line}\n`);
-
-function runShowingProgress(command: string, args: string[], prefix: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const tail: string[] = [];
-    for (const stream of [child.stdout, child.stderr]) {
-      stream.on('data', (chunk: Buffer) => {
-        for (const line of chunk
-          .toString()
-          .split('\n')
-          .filter((l) => l.trim() !== '')) {
-          tail.push(line);
-          if (tail.length > 20) tail.shift();
-          if (line.startsWith('I: Retrieving') || line.startsWith('I: Installing')) continue;
-          process.stderr.write(`${prefix} ${line}\n`);
-        }
-      });
-    }
-    child.once('error', reject);
-    child.once('close', (status) => {
-      if (status === 0) resolve();
-      else reject(new Error(`${command} failed (exit ${status ?? 'signal'}):\n${tail.join('\n')}`));
-    });
-  });
-}
 
 async function buildDebian(tag: string): Promise<void> {
   if (runTool('sh', ['-c', 'command -v debootstrap']).status !== 0) {
@@ -63,7 +39,15 @@ async function buildDebian(tag: string): Promise<void> {
     await runShowingProgress(
       'debootstrap',
       ['--variant=minbase', 'bookworm', rootfs, debianMirror],
-      '  debootstrap:',
+      {
+        prefix: '  debootstrap:',
+        // Its per-package lines (`I: Extracting bash...`, `I: Retrieving bash 5.2`) run to hundreds;
+        // the stage lines between them say enough.
+        hide: (line) =>
+          /^I: (Retrieving|Validating|Extracting|Unpacking|Configuring) [a-z0-9][\w.+:-]*( \d\S*|\.\.\.)$/.test(
+            line,
+          ),
+      },
     );
     // The package cache and lists are what an image never needs; the public slim image drops them too.
     for (const dir of ['var/cache/apt/archives', 'var/lib/apt/lists']) {
@@ -71,7 +55,10 @@ async function buildDebian(tag: string): Promise<void> {
     }
     say(`${tag}: docker import`);
     const tar = spawn('tar', ['-C', rootfs, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await dockerShowingProgress(['import', '-', tag], '  import:', tar.stdout);
+    await runShowingProgress('docker', ['import', '-', tag], {
+      prefix: '  import:',
+      input: tar.stdout,
+    });
   } finally {
     rmSync(rootfs, { recursive: true, force: true });
   }
@@ -101,7 +88,8 @@ async function buildNode(tag: string, debian: string): Promise<void> {
       '--silent',
     ]);
     copyFileSync(join(context, packed.trim()), join(context, 'npm.tgz'));
-    await dockerShowingProgress(
+    await runShowingProgress(
+      'docker',
       [
         'build',
         '--force-rm',
@@ -113,7 +101,7 @@ async function buildNode(tag: string, debian: string): Promise<void> {
         tag,
         context,
       ],
-      '  build:',
+      { prefix: '  build:' },
     );
   } finally {
     rmSync(context, { recursive: true, force: true });
@@ -122,7 +110,8 @@ async function buildNode(tag: string, debian: string): Promise<void> {
 
 async function buildNginx(tag: string, debian: string): Promise<void> {
   say(`${tag}: Debian's nginx on ${debian}`);
-  await dockerShowingProgress(
+  await runShowingProgress(
+    'docker',
     [
       'build',
       '--force-rm',
@@ -134,7 +123,7 @@ async function buildNginx(tag: string, debian: string): Promise<void> {
       tag,
       dockerfiles,
     ],
-    '  build:',
+    { prefix: '  build:' },
   );
 }
 
