@@ -51,41 +51,28 @@ export function declareProductionStack(
   const network = new docker.Network(`${name}-net`, { name: `${name}-net` }, opts);
   const data = new docker.Volume(`${name}-data`, { name: `${name}-data` }, opts);
 
-  // Local builds, never pushed: the engine that builds an image is the one that runs it.
-  const appImage = new docker.Image(
-    `${name}-api-image`,
-    {
-      imageName: `${name}-api:latest`,
-      skipPush: true,
-      build: {
-        context: repositoryRoot,
-        dockerfile: join(repositoryRoot, 'app', 'Dockerfile'),
-        args: { NODE_BASE: config.appBaseImage },
+  // Local builds from the repository root, never pushed: the engine that builds an image is the
+  // one that runs it.
+  const localImage = (image: string, dockerfile: string, args: Record<string, string>) =>
+    new docker.Image(
+      `${name}-${image}-image`,
+      {
+        imageName: `${name}-${image}:latest`,
+        skipPush: true,
+        build: { context: repositoryRoot, dockerfile: join(repositoryRoot, dockerfile), args },
       },
-    },
-    opts,
-  );
+      opts,
+    );
   const aliases = Array.from({ length: config.replicas }, (_, i) => appAlias(i + 1));
-  const nginxImage = new docker.Image(
-    `${name}-nginx-image`,
-    {
-      imageName: `${name}-nginx:latest`,
-      skipPush: true,
-      build: {
-        context: repositoryRoot,
-        dockerfile: join(repositoryRoot, 'nginx', 'Dockerfile'),
-        args: {
-          NODE_BASE: config.appBaseImage,
-          NGINX_BASE: config.nginxBaseImage,
-          UPSTREAMS: aliases.join(','),
-          PORT: String(nginxPort),
-          TOKEN_RATE: config.tokenRate,
-          TOKEN_BURST: String(config.tokenBurst),
-        },
-      },
-    },
-    opts,
-  );
+  const appImage = localImage('api', 'app/Dockerfile', { NODE_BASE: config.appBaseImage });
+  const nginxImage = localImage('nginx', 'nginx/Dockerfile', {
+    NODE_BASE: config.appBaseImage,
+    NGINX_BASE: config.nginxBaseImage,
+    UPSTREAMS: aliases.join(','),
+    PORT: String(nginxPort),
+    TOKEN_RATE: config.tokenRate,
+    TOKEN_BURST: String(config.tokenBurst),
+  });
 
   const appSettings = [
     `PM2_INSTANCES=${config.workersPerContainer}`,
