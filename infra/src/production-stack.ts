@@ -17,7 +17,7 @@ const appPort = 3000;
 const nginxPort = 8080;
 
 /** The network alias of app container `index` (1-based): nginx's upstream names these. */
-export const appAlias = (index: number) => `app-${index}`;
+const appAlias = (index: number) => `app-${index}`;
 
 /** Hardening every container gets; the app and nginx both write only to the tmpfs at /tmp. */
 const lockedDown = {
