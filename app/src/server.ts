@@ -10,6 +10,8 @@ import { messages } from './errors/messages.ts';
 import { createApp } from './http/create-app.ts';
 import { createRefreshCookie } from './http/refresh-cookie.ts';
 import { silentLogger, type Logger } from './logging/logger.ts';
+import { createAppMetrics, type AppMetrics } from './metrics/app-metrics.ts';
+import { checkReadiness } from './readiness.ts';
 import type { KeyRing } from './tokens/key-ring.ts';
 import { buildServices } from './services.ts';
 
@@ -17,6 +19,7 @@ export interface RunningServer {
   url: string;
   port: number;
   keys: KeyRing;
+  metrics: AppMetrics;
   /** Stops accepting, lets in-flight requests finish (within SHUTDOWN_TIMEOUT), closes the store. */
   stop(): Promise<void>;
 }
@@ -44,9 +47,14 @@ export async function startServer(
   options: ServerOptions = {},
 ): Promise<RunningServer> {
   const logger = options.logger ?? silentLogger;
-  const services = buildServices(config, options.clock ?? systemClock);
+  // The metrics exist before the services, which report their events to them.
+  let readiness = (): Promise<boolean> => Promise.resolve(false);
+  const metrics = createAppMetrics(() => readiness());
+  const services = buildServices(config, options.clock ?? systemClock, metrics.authEvents);
+  readiness = async () => (await checkReadiness(services.store, services.keys)).ready;
   const app = createApp({
     ...services,
+    metrics,
     logger,
     cookie: createRefreshCookie(config.refreshTokenCookie, config.refreshTokenLifetimeSeconds),
     trustProxy: config.trustProxy,
@@ -83,6 +91,7 @@ export async function startServer(
     url: `http://${host}:${port}`,
     port,
     keys: services.keys,
+    metrics,
     async stop() {
       stopping = true;
       for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');

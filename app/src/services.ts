@@ -1,6 +1,7 @@
 /** Wires the domain services from the configuration: the one place that knows how they fit. */
 import { epochSeconds, type Clock } from './clock.ts';
 import type { Config } from './config/settings.ts';
+import { unobservedAuthEvents, type AuthEvents } from './metrics/auth-events.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
 import { createAccessAuthentication } from './tokens/access-authentication.ts';
@@ -20,27 +21,43 @@ export const userServiceFor = (config: Config, store: Store, clock: Clock) =>
     hashConcurrency: config.passwordHashConcurrency,
   });
 
-function tokenServiceFor(config: Config, keys: KeyRing, store: Store, clock: Clock) {
+function tokenServiceFor(
+  config: Config,
+  keys: KeyRing,
+  store: Store,
+  clock: Clock,
+  events: AuthEvents,
+) {
   const codec = createJwtCodec(keys, {
     audience: config.jwtAudience,
     issuer: config.jwtIssuer,
     leewaySeconds: config.jwtLeewaySeconds,
   });
-  const tokens = createTokenService(store, codec, clock, {
-    accessLifetimeSeconds: config.accessTokenLifetimeSeconds,
-    refreshLifetimeSeconds: config.refreshTokenLifetimeSeconds,
-    rotateRefreshTokens: config.rotateRefreshTokens,
-    blacklistAfterRotation: config.blacklistAfterRotation,
-    reuseDetection: config.refreshReuseDetection,
-  });
+  const tokens = createTokenService(
+    store,
+    codec,
+    clock,
+    {
+      accessLifetimeSeconds: config.accessTokenLifetimeSeconds,
+      refreshLifetimeSeconds: config.refreshTokenLifetimeSeconds,
+      rotateRefreshTokens: config.rotateRefreshTokens,
+      blacklistAfterRotation: config.blacklistAfterRotation,
+      reuseDetection: config.refreshReuseDetection,
+    },
+    events,
+  );
   return tokens;
 }
 
-export function buildServices(config: Config, clock: Clock) {
+export function buildServices(
+  config: Config,
+  clock: Clock,
+  events: AuthEvents = unobservedAuthEvents,
+) {
   // Keys first: a bad key is a configuration error, reported before any file is touched.
   const keys = buildKeyRing(config);
   const store = openConfiguredStore(config, clock);
-  const tokens = tokenServiceFor(config, keys, store, clock);
+  const tokens = tokenServiceFor(config, keys, store, clock, events);
   const users = userServiceFor(config, store, clock);
   return { keys, store, tokens, users, authenticate: createAccessAuthentication(tokens, store) };
 }

@@ -5,6 +5,7 @@
 import { ConfigError, loadConfig, loadEnvFile } from './config/load-config.ts';
 import type { Config } from './config/settings.ts';
 import { createLogger } from './logging/logger.ts';
+import { clusterPosition, startMetricsServer } from './metrics/metrics-server.ts';
 import { startServer, type RunningServer } from './server.ts';
 
 function exitWithConfigError(error: ConfigError): never {
@@ -62,6 +63,14 @@ async function main(): Promise<void> {
   });
   // pm2 (wait_ready) routes traffic to this worker only after this message.
   process.send?.('ready');
+  const metricsServer =
+    config.metricsPort === undefined
+      ? undefined
+      : startMetricsServer(server.metrics, {
+          basePort: config.metricsPort,
+          ...clusterPosition(process.env),
+          ...(config.nginxStatusUrl === undefined ? {} : { nginxStatusUrl: config.nginxStatusUrl }),
+        });
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -70,6 +79,7 @@ async function main(): Promise<void> {
     logger.info('stopping', { signal });
     // A bound on the whole shutdown, beyond the drain timeout, in case closing hangs.
     setTimeout(() => process.exit(1), (config.shutdownTimeoutSeconds + 5) * 1000).unref();
+    metricsServer?.close();
     void server
       .stop()
       .then(handOverLinger)

@@ -158,6 +158,16 @@ export const settings = {
     parse: text,
     default: 'false',
   }),
+  metricsPort: optional({
+    env: 'METRICS_PORT',
+    doc: 'First loopback port for Prometheus metrics; pm2 worker n takes this plus n. Unset: no metrics server.',
+    parse: port,
+  }),
+  nginxStatusUrl: optional({
+    env: 'NGINX_STATUS_URL',
+    doc: "nginx's stub_status, exported with the metrics when set.",
+    parse: text,
+  }),
   bodyLimitBytes: setting({
     env: 'BODY_LIMIT',
     doc: 'Largest request body accepted; larger ones get 413.',

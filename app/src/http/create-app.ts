@@ -1,6 +1,7 @@
 /** The Express application: middleware and routes in the order a request meets them. */
 import express, { type Express } from 'express';
 import type { Logger } from '../logging/logger.ts';
+import type { AppMetrics } from '../metrics/app-metrics.ts';
 import type { Store } from '../store/store.ts';
 import type { AccessAuthentication } from '../tokens/access-authentication.ts';
 import type { KeyRing } from '../tokens/key-ring.ts';
@@ -9,6 +10,7 @@ import type { UserService } from '../users/user-service.ts';
 import { createErrorHandler } from './middleware/error-handler.ts';
 import { notFound } from './middleware/fallbacks.ts';
 import { createRequestLog } from './middleware/request-log.ts';
+import { createRequestMetrics } from './middleware/request-metrics.ts';
 import { createRequireAccessToken } from './middleware/require-access-token.ts';
 import type { RefreshCookie } from './refresh-cookie.ts';
 import { healthRoutes } from './routes/health-routes.ts';
@@ -26,6 +28,7 @@ export interface AppDeps {
   cookie: RefreshCookie;
   trustProxy: string;
   bodyLimitBytes: number;
+  metrics: AppMetrics;
 }
 
 /** Express's `trust proxy` takes booleans, hop counts, or names and addresses. */
@@ -41,9 +44,10 @@ export function createApp(deps: AppDeps): Express {
   const requireAccessToken = createRequireAccessToken(deps.authenticate);
 
   app.use(createRequestLog(deps.logger));
+  app.use(createRequestMetrics(deps.metrics));
   app.use(healthRoutes(deps.store, deps.keys));
   app.use(jwksRoute(deps.keys));
-  app.use(tokenRoutes({ ...deps, requireAccessToken }));
+  app.use(tokenRoutes({ ...deps, requireAccessToken, events: deps.metrics.authEvents }));
   app.use(helloRoutes(requireAccessToken));
   app.use(notFound);
   app.use(createErrorHandler(deps.logger));

@@ -7,6 +7,7 @@
 import { epochSeconds, type Clock } from '../clock.ts';
 import { AppError } from '../errors/app-error.ts';
 import { messages } from '../errors/messages.ts';
+import { unobservedAuthEvents, type AuthEvents } from '../metrics/auth-events.ts';
 import type { OutstandingToken, Store, User } from '../store/store.ts';
 import { invalidToken, type Claims, type JwtCodec } from './jwt-codec.ts';
 import { checkClaims, newJti, tokenClaims, userIdOf } from './token-claims.ts';
@@ -34,6 +35,7 @@ export function createTokenService(
   codec: JwtCodec,
   clock: Clock,
   policy: TokenPolicy,
+  events: AuthEvents = unobservedAuthEvents,
 ) {
   const now = () => epochSeconds(clock);
 
@@ -69,7 +71,10 @@ export function createTokenService(
     if (!blacklisting) return;
     if (blacklisting.reason === 'rotated' && policy.reuseDetection) {
       const record = await store.tokens.findOutstanding(jti);
-      if (record) await store.tokens.revokeFamily(record.familyId, 'reuse', now());
+      if (record) {
+        await store.tokens.revokeFamily(record.familyId, 'reuse', now());
+        events.reuseDetected();
+      }
     }
     throw invalidToken(messages.tokenBlacklisted);
   }
@@ -103,6 +108,7 @@ export function createTokenService(
       const issuedAt = now();
       const refresh = tokenClaims('refresh', user.id, issuedAt, policy.refreshLifetimeSeconds);
       await store.tokens.recordOutstanding(outstandingFor(refresh, user.id, null));
+      events.issued();
       return { refresh: codec.encode(refresh), access: accessFrom(refresh, issuedAt) };
     },
 
@@ -111,7 +117,10 @@ export function createTokenService(
       await requireActiveUser(record.userId);
       const issuedAt = now();
       const access = accessFrom(claims, issuedAt);
-      if (!policy.rotateRefreshTokens) return { access };
+      if (!policy.rotateRefreshTokens) {
+        events.refreshed();
+        return { access };
+      }
 
       const next: Claims = {
         ...claims,
@@ -125,6 +134,7 @@ export function createTokenService(
       } else {
         await store.tokens.recordOutstanding(nextRecord);
       }
+      events.refreshed();
       return { access, refresh: codec.encode(next) };
     },
 
@@ -140,6 +150,7 @@ export function createTokenService(
     async blacklist(raw: string): Promise<void> {
       const { record } = await validRefresh(raw);
       if (!(await store.tokens.blacklist(record, 'logout', now()))) await lostRace(record.jti);
+      events.blacklisted();
     },
 
     /** Checks an access token's signature, lifetime and claims; returns its claims. */

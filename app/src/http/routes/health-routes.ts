@@ -3,6 +3,7 @@
  * pm2's wait_ready): the database answers and the keys are loaded.
  */
 import { Router } from 'express';
+import { checkReadiness } from '../../readiness.ts';
 import type { KeyRing } from '../../tokens/key-ring.ts';
 import type { Store } from '../../store/store.ts';
 
@@ -14,16 +15,8 @@ export function healthRoutes(store: Store, keys: KeyRing): Router {
   });
 
   router.get('/readyz', async (_req, res) => {
-    const database = await store.ping().then(
-      () => 'ok',
-      () => 'unreachable',
-    );
-    const signingKey = keys.signing.key.type === 'secret' || keys.signing.key.type === 'private';
-    const ready = database === 'ok' && signingKey;
-    res.status(ready ? 200 : 503).json({
-      status: ready ? 'ready' : 'not ready',
-      checks: { database, keys: signingKey ? 'ok' : 'missing' },
-    });
+    const { ready, checks } = await checkReadiness(store, keys);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
 
   return router;

@@ -3,6 +3,7 @@
  * the decisions are the services'.
  */
 import { Router, type RequestHandler } from 'express';
+import type { AuthEvents } from '../../metrics/auth-events.ts';
 import type { TokenService } from '../../tokens/token-service.ts';
 import type { UserService } from '../../users/user-service.ts';
 import { parseBody } from '../middleware/body-parsing.ts';
@@ -17,6 +18,7 @@ export interface TokenRoutesDeps {
   cookie: RefreshCookie;
   requireAccessToken: RequestHandler;
   bodyLimitBytes: number;
+  events: AuthEvents;
 }
 
 export function tokenRoutes({
@@ -25,6 +27,7 @@ export function tokenRoutes({
   cookie,
   requireAccessToken,
   bodyLimitBytes,
+  events,
 }: TokenRoutesDeps): Router {
   const router = Router();
   const body = parseBody(bodyLimitBytes);
@@ -36,7 +39,10 @@ export function tokenRoutes({
 
   post('/api/token/', ...body, async (req, res) => {
     const { username, password } = readStringFields(req.body, ['username', 'password']);
-    const user = await users.authenticate(username, password);
+    const user = await users.authenticate(username, password).catch((error: unknown) => {
+      events.loginFailed();
+      throw error;
+    });
     const pair = await tokens.issuePair(user);
     if (!cookie.enabled) {
       res.json(pair);

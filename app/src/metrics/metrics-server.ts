@@ -1,0 +1,171 @@
+/**
+ * Prometheus metrics, on loopback only, never on the app's own listener: worker n of a pm2
+ * cluster listens on METRICS_PORT + n (pm2's NODE_APP_INSTANCE), and answers
+ *   GET /metrics         the sum over every worker, whichever worker is asked, with each worker's
+ *                        share (app_worker_*) and nginx's stub_status counters;
+ *   GET /metrics/worker  its own registry as JSON, for the other workers to sum.
+ * Why ports and not pm2's IPC: a scrape then needs nothing but HTTP between the workers, works
+ * the same under `pm2-runtime` in a container, and a worker that hangs only drops its own share
+ * (app_worker_up 0) after a short timeout instead of stalling the answer.
+ */
+import { createServer, type Server } from 'node:http';
+import { availableParallelism } from 'node:os';
+import {
+  AggregatorRegistry,
+  prometheusContentType,
+  type MetricObjectWithValues,
+  type MetricValue,
+} from 'prom-client';
+import type { AppMetrics } from './app-metrics.ts';
+import { nginxSeries, parseNginxStatus } from './nginx-status.ts';
+
+type WorkerMetrics = MetricObjectWithValues<MetricValue<string>>[];
+
+interface WorkerReport {
+  instance: number;
+  pid: number;
+  metrics: WorkerMetrics;
+}
+
+export interface MetricsServerOptions {
+  basePort: number;
+  /** This worker's number in the cluster, 0 outside one. */
+  instance: number;
+  /** How many workers the cluster has. */
+  workers: number;
+  nginxStatusUrl?: string;
+}
+
+/** pm2 tells each worker its number and the cluster's size through the environment. */
+export function clusterPosition(env: NodeJS.ProcessEnv): { instance: number; workers: number } {
+  const instance = Number(env.NODE_APP_INSTANCE ?? 0);
+  const declared = Number(env.instances);
+  // pm2 writes `instances` as given: a count, or 0, -1 or max for one per CPU.
+  const workers = Number.isInteger(declared) && declared >= 1 ? declared : availableParallelism();
+  return { instance: Number.isInteger(instance) ? instance : 0, workers };
+}
+
+const sumOf = (
+  metrics: WorkerMetrics,
+  name: string,
+  keep: (labels: Record<string, unknown>) => boolean = () => true,
+) =>
+  (metrics.find((metric) => metric.name === name)?.values ?? [])
+    .filter((value) => keep(value.labels))
+    .reduce((total, value) => total + value.value, 0);
+
+/** Each worker's share: up, ready, requests and 5xx answers, labelled by worker and pid. */
+function workerSeries(reports: (WorkerReport | undefined)[]): string {
+  const series = {
+    app_worker_up: ['gauge', 'Whether the worker answered this scrape.'],
+    app_worker_ready: ['gauge', 'Whether the worker would answer /readyz with 200.'],
+    app_worker_http_requests_total: ['counter', 'Requests this worker answered.'],
+    app_worker_http_server_errors_total: ['counter', 'Requests this worker answered with a 5xx.'],
+  } as const;
+  const values: Record<keyof typeof series, string[]> = {
+    app_worker_up: [],
+    app_worker_ready: [],
+    app_worker_http_requests_total: [],
+    app_worker_http_server_errors_total: [],
+  };
+  reports.forEach((report, instance) => {
+    if (!report) {
+      values.app_worker_up.push(`{worker="${instance}"} 0`);
+      return;
+    }
+    const labels = `{worker="${instance}",pid="${report.pid}"}`;
+    values.app_worker_up.push(`${labels} 1`);
+    values.app_worker_ready.push(`${labels} ${sumOf(report.metrics, 'app_ready')}`);
+    values.app_worker_http_requests_total.push(
+      `${labels} ${sumOf(report.metrics, 'http_requests_total')}`,
+    );
+    values.app_worker_http_server_errors_total.push(
+      `${labels} ${sumOf(report.metrics, 'http_requests_total', (l) => String(l.status).startsWith('5'))}`,
+    );
+  });
+  return Object.entries(series)
+    .map(([name, [type, help]]) =>
+      [
+        `# HELP ${name} ${help}`,
+        `# TYPE ${name} ${type}`,
+        ...values[name as keyof typeof series].map((v) => `${name}${v}`),
+      ].join('\n'),
+    )
+    .join('\n')
+    .concat('\n');
+}
+
+async function fetchReport(port: number): Promise<WorkerReport | undefined> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/metrics/worker`, {
+      signal: AbortSignal.timeout(1000),
+    });
+    return response.ok ? ((await response.json()) as WorkerReport) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function fetchNginxStatus(url: string): Promise<string> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+    return nginxSeries(response.ok ? parseNginxStatus(await response.text()) : undefined);
+  } catch {
+    return nginxSeries(undefined);
+  }
+}
+
+export function createMetricsHandler(metrics: AppMetrics, options: MetricsServerOptions) {
+  const ownReport = async (): Promise<WorkerReport> => ({
+    instance: options.instance,
+    pid: process.pid,
+    metrics: await metrics.registry.getMetricsAsJSON(),
+  });
+
+  async function aggregate(): Promise<string> {
+    const reports = await Promise.all(
+      Array.from({ length: options.workers }, (_, instance) =>
+        instance === options.instance ? ownReport() : fetchReport(options.basePort + instance),
+      ),
+    );
+    const answered = reports.filter((report) => report !== undefined);
+    const summed = AggregatorRegistry.aggregate(answered.map((report) => report.metrics));
+    const nginx = options.nginxStatusUrl ? await fetchNginxStatus(options.nginxStatusUrl) : '';
+    return `${await summed.metrics()}\n${workerSeries(reports)}${nginx}`;
+  }
+
+  return async (path: string): Promise<{ status: number; type: string; body: string }> => {
+    if (path === '/metrics') {
+      return {
+        status: 200,
+        type: prometheusContentType,
+        body: await aggregate(),
+      };
+    }
+    if (path === '/metrics/worker') {
+      return { status: 200, type: 'application/json', body: JSON.stringify(await ownReport()) };
+    }
+    return { status: 404, type: 'text/plain', body: 'not found\n' };
+  };
+}
+
+/**
+ * Listens on 127.0.0.1:basePort + instance. During `pm2 reload` the worker being replaced still
+ * holds that port for a moment: the new one tries again until it is free.
+ */
+export function startMetricsServer(metrics: AppMetrics, options: MetricsServerOptions): Server {
+  const handle = createMetricsHandler(metrics, options);
+  const server = createServer((req, res) => {
+    handle(new URL(req.url ?? '/', 'http://localhost').pathname).then(
+      ({ status, type, body }) => res.writeHead(status, { 'content-type': type }).end(body),
+      (error: unknown) => res.writeHead(500).end(`${(error as Error).message}\n`),
+    );
+  });
+  const listen = () => server.listen(options.basePort + options.instance, '127.0.0.1');
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EADDRINUSE') setTimeout(listen, 500).unref();
+    else throw error;
+  });
+  listen();
+  return server;
+}
