@@ -11,6 +11,23 @@ if (instances !== 'max' && !/^[1-9]\d*$/.test(instances)) {
 const logDir = process.env.PM2_LOG_DIR ?? join(__dirname, 'var', 'log');
 const logFile = (name) => (logDir === 'none' ? '/dev/null' : join(logDir, name));
 
+// Where there are log files, pm2-logrotate keeps them bounded: it rotates every pm2 log above a
+// size and daily, and keeps a number of old files. It runs as a plain app of this file rather
+// than `pm2 install`ed, which would fetch it from the network on every new host; its settings
+// are pm2's module settings (`pm2 set pm2-logrotate:max_size 10M`), which the host stack makes
+// from PM2_LOG_MAX_SIZE, PM2_LOG_RETAIN and PM2_LOG_CHECK_SECONDS.
+// https://github.com/keymetrics/pm2-logrotate
+const logRotation = {
+  name: 'pm2-logrotate',
+  script: require.resolve('pm2-logrotate/app.js'),
+  exec_mode: 'fork',
+  instances: 1,
+  out_file: logFile('pm2-logrotate.log'),
+  error_file: logFile('pm2-logrotate.log'),
+  merge_logs: true,
+  max_memory_restart: '100M',
+};
+
 module.exports = {
   apps: [
     {
@@ -46,5 +63,6 @@ module.exports = {
         NODE_ENV: 'production',
       },
     },
+    ...(logDir === 'none' ? [] : [logRotation]),
   ],
 };

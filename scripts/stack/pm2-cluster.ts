@@ -44,6 +44,21 @@ export function pm2DaemonPid(): number | undefined {
 }
 
 /** Starts the workers; with wait_ready, pm2 returns once each has said it is ready. */
+/** pm2-logrotate's settings, kept by pm2 with its other module settings in PM2_HOME. */
+export function configureLogRotation(rotation: {
+  maxSize: string;
+  retain: number;
+  checkSeconds: number;
+}): void {
+  const values = {
+    max_size: rotation.maxSize,
+    retain: String(rotation.retain),
+    workerInterval: String(rotation.checkSeconds),
+    rotateInterval: '0 0 * * *',
+  };
+  for (const [key, value] of Object.entries(values)) pm2(['set', `pm2-logrotate:${key}`, value]);
+}
+
 export function startWorkers(env: NodeJS.ProcessEnv): void {
   pm2(['start', stackPaths.ecosystem, '--env', 'production'], env);
 }
@@ -54,6 +69,7 @@ export function reloadWorkers(env: NodeJS.ProcessEnv = process.env): void {
 }
 
 interface Pm2Entry {
+  name: string;
   pm_id: number;
   pid: number;
   monit?: { cpu?: number; memory?: number };
@@ -63,15 +79,18 @@ interface Pm2Entry {
 export function listWorkers(): Worker[] {
   if (pm2DaemonPid() === undefined) return [];
   const entries = JSON.parse(pm2(['jlist'])) as Pm2Entry[];
-  return entries.map((entry) => ({
-    pmId: entry.pm_id,
-    pid: entry.pid,
-    status: entry.pm2_env?.status ?? 'unknown',
-    cpuPercent: entry.monit?.cpu ?? 0,
-    memoryBytes: entry.monit?.memory ?? 0,
-    restarts: entry.pm2_env?.restart_time ?? 0,
-    startedAt: entry.pm2_env?.pm_uptime ?? 0,
-  }));
+  // The API's workers; pm2-logrotate runs beside them (ecosystem.config.cjs).
+  return entries
+    .filter((entry) => entry.name === 'api')
+    .map((entry) => ({
+      pmId: entry.pm_id,
+      pid: entry.pid,
+      status: entry.pm2_env?.status ?? 'unknown',
+      cpuPercent: entry.monit?.cpu ?? 0,
+      memoryBytes: entry.monit?.memory ?? 0,
+      restarts: entry.pm2_env?.restart_time ?? 0,
+      startedAt: entry.pm2_env?.pm_uptime ?? 0,
+    }));
 }
 
 /** Stops the workers and the daemon itself, so nothing of pm2 is left running. */
