@@ -35,6 +35,7 @@ export async function startLocalTargets(say: (line: string) => void): Promise<Lo
     STACK_STATE_DIR: join(stateDir, 'stack'),
     APP_PORT: String(await freePort()),
     NGINX_PORT: String(await freePort()),
+    METRICS_PORT: String(await freePort()),
     DATABASE_URL: prodDb,
     // The load comes from one address: nginx's per-client login limit would refuse most of it.
     NGINX_TOKEN_RATE: '100000r/s',

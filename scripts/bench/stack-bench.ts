@@ -89,7 +89,11 @@ async function main(): Promise<void> {
     await freePort(),
     await freePort(),
   ];
-  Object.assign(stackEnv, { APP_PORT: String(appPort), NGINX_PORT: String(nginxPort) });
+  Object.assign(stackEnv, {
+    APP_PORT: String(appPort),
+    NGINX_PORT: String(nginxPort),
+    METRICS_PORT: String(await freePort()),
+  });
   console.log('starting the dev server, the single process and the pm2 + nginx stack');
   await runStackCommand('up', { ...baseEnv, ...stackEnv });
   devServer = await startDevServer(devPort, baseEnv);

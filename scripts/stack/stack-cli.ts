@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../../app/src/config/load-config.ts';
+import { duration, megabytes } from '../ops/format.ts';
 import { stackPaths } from './stack-paths.ts';
 import {
   stackDown,
@@ -24,15 +25,6 @@ const say = (line: string) => {
   process.stdout.write(`stack: ${line}\n`);
 };
 
-const duration = (ms: number) => {
-  const s = Math.max(0, Math.round(ms / 1000));
-  return s < 60
-    ? `${s}s`
-    : s < 3600
-      ? `${Math.floor(s / 60)}m ${s % 60}s`
-      : `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
-};
-
 function printStatus(status: StackStatus): void {
   if (status.workers.length === 0 && status.nginxPid === undefined) {
     say('the stack is not running (start it with `npm run stack -- up`)');
@@ -43,7 +35,7 @@ function printStatus(status: StackStatus): void {
   console.log('  id  pid      status    cpu   memory    restarts  uptime');
   for (const w of status.workers) {
     console.log(
-      `  ${String(w.pmId).padEnd(4)}${String(w.pid).padEnd(9)}${w.status.padEnd(10)}${`${w.cpuPercent}%`.padEnd(6)}${`${(w.memoryBytes / 1048576).toFixed(0)} MB`.padEnd(10)}${String(w.restarts).padEnd(10)}${duration(Date.now() - w.startedAt)}`,
+      `  ${String(w.pmId).padEnd(4)}${String(w.pid).padEnd(9)}${w.status.padEnd(10)}${`${w.cpuPercent}%`.padEnd(6)}${megabytes(w.memoryBytes).padEnd(10)}${String(w.restarts).padEnd(10)}${duration((Date.now() - w.startedAt) / 1000)}`,
     );
   }
   if (status.workers.length === 0) console.log('  (none)');

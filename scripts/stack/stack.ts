@@ -13,6 +13,7 @@ import { portIsFree, waitForOk } from './network.ts';
 import { nginxPid, startNginx, stopNginx, testNginxConfig } from './nginx-server.ts';
 import {
   killPm2,
+  configureLogRotation,
   listWorkers,
   pm2DaemonPid,
   reloadWorkers,
@@ -30,7 +31,7 @@ export class StackError extends Error {
   override name = 'StackError';
 }
 
-const stackUrl = (settings: StackSettings) => {
+export const stackUrl = (settings: StackSettings) => {
   const host = settings.nginxHost === '0.0.0.0' ? '127.0.0.1' : settings.nginxHost;
   return `http://${host}:${settings.nginxPort}`;
 };
@@ -43,6 +44,8 @@ function appEnv(settings: StackSettings): NodeJS.ProcessEnv {
     APP_PORT: String(settings.appPort),
     PM2_INSTANCES: settings.pm2Instances,
     PM2_LOG_DIR: stackPaths.logDir,
+    METRICS_PORT: String(settings.metricsPort),
+    NGINX_STATUS_URL: `${stackUrl(settings)}/nginx_status`,
   };
 }
 
@@ -79,6 +82,7 @@ async function refuseBusyPorts(
 ): Promise<void> {
   const checks: [boolean, string, number, string][] = [
     [pm2Running, '127.0.0.1', settings.appPort, 'APP_PORT'],
+    [pm2Running, '127.0.0.1', settings.metricsPort, 'METRICS_PORT'],
     [nginxRunning, settings.nginxHost, settings.nginxPort, 'NGINX_PORT'],
   ];
   if (settings.nginxTlsPort !== undefined)
@@ -119,6 +123,11 @@ export async function stackUp(say: Say, settings = readStackSettings()): Promise
       say(
         `starting ${settings.pm2Instances === 'max' ? 'one worker per CPU' : `${settings.pm2Instances} worker(s)`} under pm2 on 127.0.0.1:${settings.appPort}`,
       );
+      configureLogRotation({
+        maxSize: settings.logMaxSize,
+        retain: settings.logRetain,
+        checkSeconds: settings.logCheckSeconds,
+      });
       startWorkers(env);
     }
     if (!nginxRunning) {

@@ -86,6 +86,7 @@ describe('the host stack: pm2 cluster behind nginx', () => {
       NGINX_PORT: String(nginxPort),
       NGINX_TLS_PORT: String(tlsPort),
       APP_PORT: String(appPort),
+      METRICS_PORT: String(await freePort()),
       PM2_INSTANCES: '2',
       DATABASE_URL: `sqlite:${join(stateDir, 'app.sqlite3')}`,
       JWT_SIGNING_KEY: testSecret,
@@ -316,6 +317,7 @@ describe('the host stack: pm2 cluster behind nginx', () => {
       STACK_STATE_DIR: tempDir(),
       NGINX_PORT: String(await freePort()),
       APP_PORT: String(await freePort()),
+      METRICS_PORT: String(await freePort()),
       NGINX_TLS_PORT: '',
       JWT_SIGNING_KEY: 'too-short',
     };
@@ -333,6 +335,7 @@ describe('the host stack: pm2 cluster behind nginx', () => {
       STACK_STATE_DIR: tempDir(),
       NGINX_PORT: new URL(url).port,
       APP_PORT: String(await freePort()),
+      METRICS_PORT: String(await freePort()),
     };
     const result = await stack('up', other);
     assert.equal(result.code, 2);

@@ -1,0 +1,184 @@
+/**
+ * What `npm run ops` shows, as data: the stack's metrics (one scrape returns the sum over every
+ * worker, see app/src/metrics/metrics-server.ts) joined with pm2's view of each worker, and the
+ * rates between two scrapes.
+ */
+import type { Worker } from '../stack/pm2-cluster.ts';
+import { parsePrometheusText, total, type Sample } from './prometheus-text.ts';
+
+export interface Scrape {
+  at: number;
+  samples: Sample[];
+}
+
+export interface WorkerView {
+  worker: number | null;
+  pid: number;
+  status: string;
+  ready: boolean | null;
+  cpu_percent: number | null;
+  memory_bytes: number | null;
+  restarts: number | null;
+  uptime_seconds: number | null;
+  requests_total: number;
+  requests_per_second: number | null;
+}
+
+export interface Snapshot {
+  time: string;
+  metrics_url: string;
+  running: boolean;
+  /** Why the view is incomplete, in a sentence, when it is. */
+  problem: string | null;
+  workers: WorkerView[];
+  requests_total: number;
+  requests_per_second: number | null;
+  server_error_ratio: number | null;
+  latency_ms: { p50: number | null; p95: number | null };
+  failed_logins_total: number;
+  failed_logins_per_minute: number | null;
+  tokens: { issued: number; refreshed: number; blacklisted: number; reuse_detected: number };
+  nginx: {
+    up: boolean;
+    active: number;
+    reading: number;
+    writing: number;
+    waiting: number;
+    accepted: number;
+    handled: number;
+    requests: number;
+  } | null;
+}
+
+export async function scrape(url: string): Promise<Scrape> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+  return { at: Date.now(), samples: parsePrometheusText(await response.text()) };
+}
+
+/** A latency quantile from the request histogram's growth between two scrapes, as Prometheus's histogram_quantile estimates it. */
+function quantileMs(previous: Sample[], current: Sample[], q: number): number | null {
+  const buckets = (samples: Sample[]) => {
+    const byBound = new Map<number, number>();
+    for (const s of samples) {
+      if (s.name !== 'http_request_duration_seconds_bucket') continue;
+      const bound = s.labels.le === '+Inf' ? Infinity : Number(s.labels.le);
+      byBound.set(bound, (byBound.get(bound) ?? 0) + s.value);
+    }
+    return byBound;
+  };
+  const before = buckets(previous);
+  const growth = [...buckets(current)]
+    .map(([bound, count]) => [bound, count - (before.get(bound) ?? 0)] as const)
+    .sort(([a], [b]) => a - b);
+  const count = growth.at(-1)?.[1] ?? 0;
+  if (count <= 0) return null;
+  const rank = q * count;
+  let lowerBound = 0;
+  let lowerCount = 0;
+  for (const [bound, cumulative] of growth) {
+    if (cumulative >= rank) {
+      if (bound === Infinity) return lowerBound * 1000;
+      const within = cumulative - lowerCount;
+      const fraction = within > 0 ? (rank - lowerCount) / within : 1;
+      return (lowerBound + (bound - lowerBound) * fraction) * 1000;
+    }
+    lowerBound = bound;
+    lowerCount = cumulative;
+  }
+  return null;
+}
+
+const perSecond = (delta: number, ms: number) => (ms > 0 ? (delta * 1000) / ms : null);
+
+export function buildSnapshot(
+  metricsUrl: string,
+  current: Scrape | undefined,
+  previous: Scrape | undefined,
+  pm2Workers: Worker[] | undefined,
+  problem: string | null = null,
+): Snapshot {
+  const samples = current?.samples ?? [];
+  const before = previous?.samples;
+  const window = current && previous ? current.at - previous.at : 0;
+  const rate = (value: (s: Sample[]) => number) =>
+    before ? perSecond(value(samples) - value(before), window) : null;
+  const requests = (s: Sample[]) => total(s, 'http_requests_total');
+  const serverErrors = (s: Sample[]) =>
+    total(s, 'http_requests_total', (labels) => (labels.status ?? '').startsWith('5'));
+  const failedLogins = (s: Sample[]) => total(s, 'auth_login_failures_total');
+
+  const fromMetrics = samples.filter((s) => s.name === 'app_worker_up');
+  const workerOf = (pid: number) => fromMetrics.find((s) => s.labels.pid === String(pid));
+  const workerSample = (name: string, pid: number, from: Sample[]) =>
+    from.find((s) => s.name === name && s.labels.pid === String(pid))?.value;
+  const workerRow = (pid: number, pm2: Worker | undefined): WorkerView => {
+    const worker = workerOf(pid)?.labels.worker;
+    const ready = workerSample('app_worker_ready', pid, samples);
+    const workerRequests = workerSample('app_worker_http_requests_total', pid, samples) ?? 0;
+    const earlier = before
+      ? workerSample('app_worker_http_requests_total', pid, before)
+      : undefined;
+    return {
+      worker: worker === undefined ? null : Number(worker),
+      pid,
+      status: pm2?.status ?? (workerOf(pid) ? 'up' : 'unknown'),
+      ready: ready === undefined ? null : ready === 1,
+      cpu_percent: pm2?.cpuPercent ?? null,
+      memory_bytes: pm2?.memoryBytes ?? null,
+      restarts: pm2?.restarts ?? null,
+      uptime_seconds: pm2 ? Math.max(0, Math.round((Date.now() - pm2.startedAt) / 1000)) : null,
+      requests_total: workerRequests,
+      requests_per_second:
+        earlier === undefined ? null : perSecond(workerRequests - earlier, window),
+    };
+  };
+  const workers = pm2Workers
+    ? pm2Workers.map((w) => workerRow(w.pid, w))
+    : fromMetrics.map((s) => workerRow(Number(s.labels.pid), undefined)).filter((w) => w.pid > 0);
+  workers.sort((a, b) => (a.worker ?? 99) - (b.worker ?? 99) || a.pid - b.pid);
+
+  const requestRate = rate(requests);
+  const errorRate = rate(serverErrors);
+  const sum = (name: string) => total(samples, name);
+  return {
+    time: new Date(current?.at ?? Date.now()).toISOString(),
+    metrics_url: metricsUrl,
+    running: current !== undefined || (pm2Workers?.length ?? 0) > 0,
+    problem,
+    workers,
+    requests_total: requests(samples),
+    requests_per_second: requestRate,
+    server_error_ratio:
+      requestRate === null || errorRate === null || requestRate === 0
+        ? null
+        : errorRate / requestRate,
+    latency_ms: {
+      p50: before ? quantileMs(before, samples, 0.5) : null,
+      p95: before ? quantileMs(before, samples, 0.95) : null,
+    },
+    failed_logins_total: failedLogins(samples),
+    failed_logins_per_minute: (() => {
+      const perSec = rate(failedLogins);
+      return perSec === null ? null : perSec * 60;
+    })(),
+    tokens: {
+      issued: sum('auth_tokens_issued_total'),
+      refreshed: sum('auth_tokens_refreshed_total'),
+      blacklisted: sum('auth_tokens_blacklisted_total'),
+      reuse_detected: sum('auth_refresh_reuse_detected_total'),
+    },
+    nginx: samples.some((s) => s.name === 'nginx_up')
+      ? {
+          up: sum('nginx_up') === 1,
+          active: sum('nginx_connections_active'),
+          reading: sum('nginx_connections_reading'),
+          writing: sum('nginx_connections_writing'),
+          waiting: sum('nginx_connections_waiting'),
+          accepted: sum('nginx_connections_accepted_total'),
+          handled: sum('nginx_connections_handled_total'),
+          requests: sum('nginx_http_requests_total'),
+        }
+      : null,
+  };
+}
