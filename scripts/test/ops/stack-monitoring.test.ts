@@ -11,20 +11,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runScript } from '../../../app/test/support/run-process.ts';
-import { testSecret } from '../../../app/test/support/test-server.ts';
-import { tempDir } from '../../../app/test/support/temp-dir.ts';
-import { provideUser } from '../../local-servers.ts';
 import type { Snapshot } from '../../ops/ops-snapshot.ts';
 import { parsePrometheusText, total } from '../../ops/prometheus-text.ts';
-import { freePort, portIsFree } from '../../stack/network.ts';
-
-/** A port free together with the next one: the two workers' metrics ports. */
-async function freePortPair(): Promise<number> {
-  for (;;) {
-    const port = await freePort();
-    if (port < 65_535 && (await portIsFree('127.0.0.1', port + 1))) return port;
-  }
-}
+import { prepareTestStack, type TestStack } from '../support/test-stack.ts';
 
 /** An address of this machine other than loopback, to knock on from outside. */
 function outsideAddress(): string {
@@ -53,7 +42,7 @@ describe('monitoring the host stack', () => {
   let metricsPort: number;
   let stateDir: string;
   let token: string;
-  const stack = (command: string) => runScript('scripts/stack/stack-cli.ts', [command], { env });
+  let stack: TestStack['stack'];
   const ops = (...args: string[]) => runScript('scripts/ops/ops-cli.ts', args, { env });
   const opsJson = async () => {
     const result = await ops('--once', '--json');
@@ -64,24 +53,11 @@ describe('monitoring the host stack', () => {
     parsePrometheusText(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
 
   before(async () => {
-    stateDir = tempDir();
-    metricsPort = await freePortPair();
-    const nginxPort = await freePort();
-    env = {
-      HOME: process.env.HOME,
-      STACK_STATE_DIR: stateDir,
-      NGINX_PORT: String(nginxPort),
-      APP_PORT: String(await freePort()),
-      METRICS_PORT: String(metricsPort),
-      PM2_INSTANCES: '2',
+    ({ env, url, stateDir, metricsPort, stack } = await prepareTestStack({
       PM2_LOG_MAX_SIZE: '1K',
       PM2_LOG_CHECK_SECONDS: '1',
       NGINX_TOKEN_RATE: '1000r/s',
-      DATABASE_URL: `sqlite:${join(stateDir, 'app.sqlite3')}`,
-      JWT_SIGNING_KEY: testSecret,
-    };
-    url = `http://127.0.0.1:${nginxPort}`;
-    await provideUser({ ...env, PASSWORD_SCRYPT_LOG_N: '10' }, 'alice', 'pw');
+    }));
     const up = await stack('up');
     assert.equal(up.code, 0, up.stdout + up.stderr);
     const login = await fetch(`${url}/api/token/`, {

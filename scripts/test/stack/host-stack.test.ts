@@ -6,12 +6,10 @@ import { TLSSocket } from 'node:tls';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { runScript } from '../../../app/test/support/run-process.ts';
-import { testSecret } from '../../../app/test/support/test-server.ts';
 import { tempDir } from '../../../app/test/support/temp-dir.ts';
-import { provideUser } from '../../local-servers.ts';
 import { freePort } from '../../stack/network.ts';
 import { failuresOf, startRequestLoop } from '../support/request-loop.ts';
+import { prepareTestStack, type TestStack } from '../support/test-stack.ts';
 
 interface Reply {
   status: number;
@@ -55,8 +53,7 @@ describe('the host stack: pm2 cluster behind nginx', () => {
   let env: NodeJS.ProcessEnv;
   let url: string;
   let stateDir: string;
-  const stack = (command: string, extraEnv: NodeJS.ProcessEnv = {}) =>
-    runScript('scripts/stack/stack-cli.ts', [command], { env: { ...env, ...extraEnv } });
+  let stack: TestStack['stack'];
 
   const workers = async () => {
     const { stdout } = await stack('status');
@@ -78,21 +75,9 @@ describe('the host stack: pm2 cluster behind nginx', () => {
     ) as { access: string; refresh: string };
 
   before(async () => {
-    stateDir = tempDir();
-    const [nginxPort, appPort, tlsPort] = [await freePort(), await freePort(), await freePort()];
-    env = {
-      HOME: process.env.HOME,
-      STACK_STATE_DIR: stateDir,
-      NGINX_PORT: String(nginxPort),
-      NGINX_TLS_PORT: String(tlsPort),
-      APP_PORT: String(appPort),
-      METRICS_PORT: String(await freePort()),
-      PM2_INSTANCES: '2',
-      DATABASE_URL: `sqlite:${join(stateDir, 'app.sqlite3')}`,
-      JWT_SIGNING_KEY: testSecret,
-    };
-    url = `http://127.0.0.1:${nginxPort}`;
-    await provideUser({ ...env, PASSWORD_SCRYPT_LOG_N: '10' }, 'alice', 'pw');
+    ({ env, url, stateDir, stack } = await prepareTestStack({
+      NGINX_TLS_PORT: String(await freePort()),
+    }));
 
     const up = await stack('up');
     assert.equal(up.code, 0, up.stdout + up.stderr);
