@@ -51,7 +51,15 @@ async function take(
   } catch (error) {
     problem = `metrics: ${(error as Error).message}`;
   }
-  const workers = sources.workers();
+  let workers: Worker[] | undefined;
+  try {
+    workers = sources.workers();
+  } catch (error) {
+    // pm2 not answering is worth saying, not worth stopping the view for.
+    problem = [problem, `pm2: ${(error as Error).message.split('\n')[0] ?? ''}`]
+      .filter(Boolean)
+      .join('; ');
+  }
   return {
     snapshot: buildSnapshot(sources.metricsUrl, current, previous, workers, problem),
     current,
