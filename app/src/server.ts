@@ -47,11 +47,12 @@ export async function startServer(
   options: ServerOptions = {},
 ): Promise<RunningServer> {
   const logger = options.logger ?? silentLogger;
-  // The metrics exist before the services, which report their events to them.
-  let readiness = (): Promise<boolean> => Promise.resolve(false);
-  const metrics = createAppMetrics(() => readiness());
+  // The metrics exist before the services, which report their events to them; readiness is
+  // asked of the services only at a scrape, once both exist.
+  const metrics = createAppMetrics(
+    async () => (await checkReadiness(services.store, services.keys)).ready,
+  );
   const services = buildServices(config, options.clock ?? systemClock, metrics.authEvents);
-  readiness = async () => (await checkReadiness(services.store, services.keys)).ready;
   const app = createApp({
     ...services,
     metrics,

@@ -108,12 +108,14 @@ export function buildSnapshot(
     total(s, 'http_requests_total', (labels) => (labels.status ?? '').startsWith('5'));
   const failedLogins = (s: Sample[]) => total(s, 'auth_login_failures_total');
 
-  const fromMetrics = samples.filter((s) => s.name === 'app_worker_up');
+  // Workers that answered the scrape; one that did not has no pid to join on.
+  const fromMetrics = samples.filter((s) => s.name === 'app_worker_up' && s.labels.pid);
   const workerOf = (pid: number) => fromMetrics.find((s) => s.labels.pid === String(pid));
   const workerSample = (name: string, pid: number, from: Sample[]) =>
     from.find((s) => s.name === name && s.labels.pid === String(pid))?.value;
   const workerRow = (pid: number, pm2: Worker | undefined): WorkerView => {
-    const worker = workerOf(pid)?.labels.worker;
+    const inMetrics = workerOf(pid);
+    const worker = inMetrics?.labels.worker;
     const ready = workerSample('app_worker_ready', pid, samples);
     const workerRequests = workerSample('app_worker_http_requests_total', pid, samples) ?? 0;
     const earlier = before
@@ -122,7 +124,7 @@ export function buildSnapshot(
     return {
       worker: worker === undefined ? null : Number(worker),
       pid,
-      status: pm2?.status ?? (workerOf(pid) ? 'up' : 'unknown'),
+      status: pm2?.status ?? (inMetrics ? 'up' : 'unknown'),
       ready: ready === undefined ? null : ready === 1,
       cpu_percent: pm2?.cpuPercent ?? null,
       memory_bytes: pm2?.memoryBytes ?? null,
@@ -135,11 +137,12 @@ export function buildSnapshot(
   };
   const workers = pm2Workers
     ? pm2Workers.map((w) => workerRow(w.pid, w))
-    : fromMetrics.map((s) => workerRow(Number(s.labels.pid), undefined)).filter((w) => w.pid > 0);
+    : fromMetrics.map((s) => workerRow(Number(s.labels.pid), undefined));
   workers.sort((a, b) => (a.worker ?? 99) - (b.worker ?? 99) || a.pid - b.pid);
 
   const requestRate = rate(requests);
   const errorRate = rate(serverErrors);
+  const failedLoginRate = rate(failedLogins);
   const sum = (name: string) => total(samples, name);
   return {
     time: new Date(current?.at ?? Date.now()).toISOString(),
@@ -158,10 +161,7 @@ export function buildSnapshot(
       p95: before ? quantileMs(before, samples, 0.95) : null,
     },
     failed_logins_total: failedLogins(samples),
-    failed_logins_per_minute: (() => {
-      const perSec = rate(failedLogins);
-      return perSec === null ? null : perSec * 60;
-    })(),
+    failed_logins_per_minute: failedLoginRate === null ? null : failedLoginRate * 60,
     tokens: {
       issued: sum('auth_tokens_issued_total'),
       refreshed: sum('auth_tokens_refreshed_total'),

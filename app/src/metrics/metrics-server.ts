@@ -22,7 +22,6 @@ import { nginxSeries, parseNginxStatus } from './nginx-status.ts';
 type WorkerMetrics = MetricObjectWithValues<MetricValue<string>>[];
 
 interface WorkerReport {
-  instance: number;
   pid: number;
   metrics: WorkerMetrics;
 }
@@ -54,45 +53,39 @@ const sumOf = (
     .filter((value) => keep(value.labels))
     .reduce((total, value) => total + value.value, 0);
 
-/** Each worker's share: up, ready, requests and 5xx answers, labelled by worker and pid. */
+/** Each worker's share, labelled by worker and pid; a worker that did not answer is up 0 alone. */
+const workerShares: [string, 'gauge' | 'counter', string, (metrics: WorkerMetrics) => number][] = [
+  ['app_worker_up', 'gauge', 'Whether the worker answered this scrape.', () => 1],
+  [
+    'app_worker_ready',
+    'gauge',
+    'Whether the worker would answer /readyz with 200.',
+    (m) => sumOf(m, 'app_ready'),
+  ],
+  [
+    'app_worker_http_requests_total',
+    'counter',
+    'Requests this worker answered.',
+    (m) => sumOf(m, 'http_requests_total'),
+  ],
+  [
+    'app_worker_http_server_errors_total',
+    'counter',
+    'Requests this worker answered with a 5xx.',
+    (m) => sumOf(m, 'http_requests_total', (labels) => String(labels.status).startsWith('5')),
+  ],
+];
+
 function workerSeries(reports: (WorkerReport | undefined)[]): string {
-  const series = {
-    app_worker_up: ['gauge', 'Whether the worker answered this scrape.'],
-    app_worker_ready: ['gauge', 'Whether the worker would answer /readyz with 200.'],
-    app_worker_http_requests_total: ['counter', 'Requests this worker answered.'],
-    app_worker_http_server_errors_total: ['counter', 'Requests this worker answered with a 5xx.'],
-  } as const;
-  const values: Record<keyof typeof series, string[]> = {
-    app_worker_up: [],
-    app_worker_ready: [],
-    app_worker_http_requests_total: [],
-    app_worker_http_server_errors_total: [],
-  };
-  reports.forEach((report, instance) => {
-    if (!report) {
-      values.app_worker_up.push(`{worker="${instance}"} 0`);
-      return;
-    }
-    const labels = `{worker="${instance}",pid="${report.pid}"}`;
-    values.app_worker_up.push(`${labels} 1`);
-    values.app_worker_ready.push(`${labels} ${sumOf(report.metrics, 'app_ready')}`);
-    values.app_worker_http_requests_total.push(
-      `${labels} ${sumOf(report.metrics, 'http_requests_total')}`,
-    );
-    values.app_worker_http_server_errors_total.push(
-      `${labels} ${sumOf(report.metrics, 'http_requests_total', (l) => String(l.status).startsWith('5'))}`,
-    );
+  const blocks = workerShares.map(([name, type, help, value]) => {
+    const lines = reports.flatMap((report, instance) => {
+      if (report)
+        return [`${name}{worker="${instance}",pid="${report.pid}"} ${value(report.metrics)}`];
+      return name === 'app_worker_up' ? [`${name}{worker="${instance}"} 0`] : [];
+    });
+    return [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...lines].join('\n');
   });
-  return Object.entries(series)
-    .map(([name, [type, help]]) =>
-      [
-        `# HELP ${name} ${help}`,
-        `# TYPE ${name} ${type}`,
-        ...values[name as keyof typeof series].map((v) => `${name}${v}`),
-      ].join('\n'),
-    )
-    .join('\n')
-    .concat('\n');
+  return `${blocks.join('\n')}\n`;
 }
 
 async function fetchReport(port: number): Promise<WorkerReport | undefined> {
@@ -115,9 +108,8 @@ async function fetchNginxStatus(url: string): Promise<string> {
   }
 }
 
-export function createMetricsHandler(metrics: AppMetrics, options: MetricsServerOptions) {
+function createMetricsHandler(metrics: AppMetrics, options: MetricsServerOptions) {
   const ownReport = async (): Promise<WorkerReport> => ({
-    instance: options.instance,
     pid: process.pid,
     metrics: await metrics.registry.getMetricsAsJSON(),
   });
