@@ -43,7 +43,6 @@ export function pm2DaemonPid(): number | undefined {
   return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
 }
 
-/** Starts the workers; with wait_ready, pm2 returns once each has said it is ready. */
 /** pm2-logrotate's settings, kept by pm2 with its other module settings in PM2_HOME. */
 export function configureLogRotation(rotation: {
   maxSize: string;
@@ -59,6 +58,7 @@ export function configureLogRotation(rotation: {
   for (const [key, value] of Object.entries(values)) pm2(['set', `pm2-logrotate:${key}`, value]);
 }
 
+/** Starts the workers; with wait_ready, pm2 returns once each has said it is ready. */
 export function startWorkers(env: NodeJS.ProcessEnv): void {
   pm2(['start', stackPaths.ecosystem, '--env', 'production'], env);
 }

@@ -49,11 +49,7 @@ function placeholders(values: NginxValues): Record<string, string> {
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory()
-      ? filesUnder(join(dir, entry.name))
-      : entry.name.endsWith('.conf')
-        ? [join(dir, entry.name)]
-        : [],
+    entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)],
   );
 }
 
@@ -61,7 +57,7 @@ export function renderNginxConfig(values: NginxValues, outDir: string): void {
   const vars = placeholders(values);
   const used = new Set<string>();
   rmSync(outDir, { recursive: true, force: true });
-  for (const file of filesUnder(sourceDir)) {
+  for (const file of filesUnder(sourceDir).filter((name) => name.endsWith('.conf'))) {
     let target = relative(sourceDir, file);
     if (target.startsWith('sites-tls/')) {
       if (!values.tls) continue;
