@@ -7,12 +7,19 @@ export interface CommandResult {
   stderr: string;
 }
 
+/** `input` goes to the tool's stdin. Output up to 64 MiB is kept (an image build says a lot). */
 export function runTool(
   command: string,
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
+  input?: string,
 ): CommandResult {
-  const result = spawnSync(command, args, { env, encoding: 'utf8' });
+  const result = spawnSync(command, args, {
+    env,
+    input,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (result.error) throw new Error(`${command}: ${result.error.message}`);
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

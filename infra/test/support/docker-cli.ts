@@ -14,9 +14,9 @@
  *   (tests, interval, timeout, startPeriod, retries), wait, waitTimeout, readOnly, tmpfs,
  *   capabilities (adds, drops), securityOpts, memory, stopTimeout, restart, logDriver, logOpts
  */
-import { spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as pulumi from '@pulumi/pulumi';
+import { runTool } from '../../../scripts/stack/run-command.ts';
 import type { DeclaredResource } from './mock-runtime.ts';
 
 /** One docker command; `env` carries values that must not appear in the argument list. */
@@ -58,23 +58,17 @@ const list = (value: unknown) => (value ?? []) as unknown[];
 const record = (value: unknown) => (value ?? {}) as Record<string, unknown>;
 const str = (value: unknown) => String(value);
 
-function network(name: string, inputs: Inputs): DockerStep {
-  const { name: networkName } = takeInputs(name, inputs, ['name']);
-  return {
-    resource: name,
-    create: { args: ['network', 'create', str(networkName)] },
-    remove: { args: ['network', 'rm', str(networkName)] },
+/** A network or a volume: a name is all either takes. */
+const named =
+  (kind: 'network' | 'volume') =>
+  (name: string, inputs: Inputs): DockerStep => {
+    const { name: dockerName } = takeInputs(name, inputs, ['name']);
+    return {
+      resource: name,
+      create: { args: [kind, 'create', str(dockerName)] },
+      remove: { args: [kind, 'rm', str(dockerName)] },
+    };
   };
-}
-
-function volume(name: string, inputs: Inputs): DockerStep {
-  const { name: volumeName } = takeInputs(name, inputs, ['name']);
-  return {
-    resource: name,
-    create: { args: ['volume', 'create', str(volumeName)] },
-    remove: { args: ['volume', 'rm', str(volumeName)] },
-  };
-}
 
 function image(name: string, inputs: Inputs): DockerStep {
   const taken = takeInputs(name, inputs, ['imageName', 'skipPush', 'buildOnPreview', 'build']);
@@ -217,8 +211,8 @@ function container(name: string, inputs: Inputs): DockerStep {
 }
 
 const translators: Record<string, (name: string, inputs: Inputs) => DockerStep> = {
-  'docker:index/network:Network': network,
-  'docker:index/volume:Volume': volume,
+  'docker:index/network:Network': named('network'),
+  'docker:index/volume:Volume': named('volume'),
   'docker:index/image:Image': image,
   'docker:index/container:Container': container,
 };
@@ -232,13 +226,10 @@ export function dockerSteps(resources: DeclaredResource[]): DockerStep[] {
   });
 }
 
+/** Runs one command; what docker printed on stdout and stderr comes back as one text. */
 export function runDocker(command: DockerCommand): { status: number | null; output: string } {
-  const result = spawnSync('docker', command.args, {
-    env: { ...process.env, ...command.env },
-    input: command.input,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const env = { ...process.env, ...command.env };
+  const result = runTool('docker', command.args, env, command.input);
   return { status: result.status, output: `${result.stdout}${result.stderr}`.trim() };
 }
 
