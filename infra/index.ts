@@ -1,5 +1,5 @@
 // The Pulumi program: the production stack as Docker containers on one engine.
-// Settings: infra/src/stack-config.ts, or `pulumi config` on a stack (README, "Deploying with Pulumi").
+// Settings: infra/src/stack-config.ts, or `pulumi config` on a stack (infra/README.md).
 import * as pulumi from '@pulumi/pulumi';
 import { ConfigError } from '../app/src/config/load-config.ts';
 import { declareProductionStack } from './src/production-stack.ts';

@@ -14,7 +14,8 @@ import {
 import { optional, readSettings, setting, type ValuesOf } from '../../app/src/config/setting.ts';
 import { algorithms } from '../../app/src/config/settings.ts';
 import { buildKeyRing } from '../../app/src/tokens/key-ring.ts';
-import { instances, requestRate } from '../../scripts/stack/stack-settings.ts';
+import { requestRate } from '../../nginx/src/nginx-settings.ts';
+import { instances } from '../../stack/stack-settings.ts';
 
 const dockerHost = (raw: string): string => {
   if (!/^(unix|tcp|ssh|npipe):\/\/\S+$/.test(raw.trim())) {

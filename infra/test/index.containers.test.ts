@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { send } from '../../app/test/support/http-client.ts';
-import { imageExists, requireEngine } from '../../scripts/containers/docker.ts';
-import { localBaseImages } from '../../scripts/containers/local-base-images.ts';
-import { freePort, waitForOk } from '../../scripts/stack/network.ts';
+import { send } from '../../tools/testing/http-client.ts';
+import { imageExists, requireEngine } from '../../tools/docker.ts';
+import { localBaseImages } from '../../tools/base-images/local-base-images.ts';
+import { freePort, waitForOk } from '../../tools/network.ts';
 import { deploy, dockerSteps, healthOf, runDocker } from './support/docker-cli.ts';
 import { runProgram, type ProgramRun } from './support/mock-runtime.ts';
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as pulumi from '@pulumi/pulumi';
 import { join } from 'node:path';
-import { runScript } from '../../app/test/support/run-process.ts';
+import { runScript } from '../../tools/testing/run-script.ts';
 import { ofType, runProgram, type DeclaredResource } from './support/mock-runtime.ts';
 
 const programRunner = join(import.meta.dirname, 'support', 'run-program.ts');

@@ -1,5 +1,20 @@
 /** The shape of results.json (loadtest/results.schema.json describes the same, for other tools). */
-import type { ScenarioFigures, TimePoint } from '../runner/scenario-result.ts';
+export interface ScenarioFigures {
+  rps: number;
+  p50_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+  error_rate: number;
+  requests: number;
+  dropped_iterations: number;
+  thresholds_crossed: string[];
+}
+
+export interface TimePoint {
+  second: number;
+  rps: number;
+  p95_ms: number;
+}
 
 export interface Machine {
   cores: number;

@@ -6,9 +6,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../../scripts/stack/stack-paths.ts';
+import { projectRoot } from '../../tools/project-root.ts';
 
-/** loadtest/k6-version, which scripts/setup.sh reads too. */
+/** loadtest/k6-version, which tools/setup.sh reads too. */
 export const pinnedK6Version = readFileSync(
   join(projectRoot, 'loadtest', 'k6-version'),
   'utf8',

@@ -8,15 +8,21 @@ import { mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../app/src/config/load-config.ts';
-import { projectRoot } from '../../scripts/stack/stack-paths.ts';
-import { rateOfScenario } from './scenario-rates.ts';
+import { projectRoot } from '../../tools/project-root.ts';
+import { rateOfScenario } from '../k6/lib/scenarios.ts';
 import { findK6 } from './k6-binary.ts';
-import { readLoadtestSettings, usage, type LoadtestSettings } from './loadtest-settings.ts';
+import { readSettings } from '../../app/src/config/setting.ts';
+import {
+  readLoadtestSettings,
+  targetUserSchema,
+  usage,
+  type LoadtestSettings,
+} from './loadtest-settings.ts';
 import { startLocalTargets, type LocalTargets } from './local-targets.ts';
 import { describeMachine } from './machine.ts';
 import { runK6, thresholdsCrossed } from './run-k6.ts';
-import { readSummary, readTimeSeries, type ScenarioFigures } from './scenario-result.ts';
-import type { Results } from '../report/results.ts';
+import { readSummary, readTimeSeries } from './scenario-result.ts';
+import type { Results, ScenarioFigures } from '../report/results.ts';
 import { comparisonTable } from '../report/render-markdown.ts';
 import { reportDir, writeReport } from '../report/write-report.ts';
 
@@ -122,8 +128,12 @@ async function main(settings: LoadtestSettings): Promise<void> {
     let urls: Record<string, string>;
     let credentials: { username: string; password: string };
     if (settings.target) {
-      const username = process.env.LOADTEST_USER;
-      const password = process.env.LOADTEST_PASSWORD;
+      const { user: username, password } = readSettings(
+        targetUserSchema,
+        process.env,
+        'production',
+        [],
+      );
       if (!username || !password) {
         throw new RunFailed(
           '--target needs the test user of that stack: set LOADTEST_USER and LOADTEST_PASSWORD (create it with `npm run users -- add` there)',

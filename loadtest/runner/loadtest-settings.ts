@@ -1,31 +1,13 @@
 /**
  * What a load-test run does, from flags or the environment (flags win): the target, the run
- * length, the arrival rate and the scenarios. Bad values stop the run before anything starts.
+ * length, the arrival rate and the scenarios. One schema, read like the app's settings: bad
+ * values stop the run before anything starts, one line each, naming the flag or the variable.
  */
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../../app/src/config/load-config.ts';
 import { ConfigValueError, durationSeconds, integerFrom } from '../../app/src/config/parsers.ts';
-
-export const scenarioNames = ['hello', 'login', 'refresh', 'mixed'] as const;
-export type ScenarioName = (typeof scenarioNames)[number];
-
-export interface LoadtestSettings {
-  /** A deployed stack to load alone; undefined means the local dev server and production stack. */
-  target: string | undefined;
-  duration: string;
-  durationSeconds: number;
-  warmup: string;
-  warmupSeconds: number;
-  rate: number;
-  scenarios: ScenarioName[];
-}
-
-export const usage = `usage: npm run loadtest -- [--target URL] [--duration 20s] [--rate 100] [--scenarios hello,login,refresh,mixed]
-  --target     load a deployed stack alone (LOADTEST_USER and LOADTEST_PASSWORD name its test user)
-  --duration   measured time per scenario and target, after a warm-up (LOADTEST_DURATION, default 20s)
-  --warmup     warm-up before each measurement, not counted (LOADTEST_WARMUP, default 5s)
-  --rate       arrival rate of the hello scenario, per second; the others take a share (LOADTEST_RATE, default 100)
-  --scenarios  which scenarios to run (LOADTEST_SCENARIOS, default all)`;
+import { optional, readSettings, setting, type Schema } from '../../app/src/config/setting.ts';
+import { runDefaults, scenarioNames, type ScenarioName } from '../k6/lib/scenarios.ts';
 
 function targetUrl(raw: string): string {
   let url: URL;
@@ -40,6 +22,9 @@ function targetUrl(raw: string): string {
   return url.href.replace(/\/+$/, '');
 }
 
+/** k6 takes the length as written; the runner needs it in seconds too. */
+const runLength = (raw: string) => ({ text: raw.trim(), seconds: durationSeconds(raw) });
+
 function scenarioList(raw: string): ScenarioName[] {
   const names = raw
     .split(',')
@@ -52,52 +37,103 @@ function scenarioList(raw: string): ScenarioName[] {
   return names as ScenarioName[];
 }
 
+/** Each key is also a flag: `--duration 1m` wins over LOADTEST_DURATION. */
+export const loadtestSchema = {
+  target: optional({
+    env: 'K6_TARGET',
+    doc: 'A deployed stack to load alone; unset: the local dev server and production stack.',
+    parse: targetUrl,
+  }),
+  duration: setting({
+    env: 'LOADTEST_DURATION',
+    doc: 'Measured time per scenario and target, after the warm-up.',
+    parse: runLength,
+    default: runLength(runDefaults.duration),
+  }),
+  warmup: setting({
+    env: 'LOADTEST_WARMUP',
+    doc: 'Warm-up before each measurement at half the rate, left out of the figures.',
+    parse: runLength,
+    default: runLength(runDefaults.warmup),
+  }),
+  rate: setting({
+    env: 'LOADTEST_RATE',
+    doc: 'Arrival rate of the hello scenario, per second; the others take a share of it.',
+    parse: integerFrom(1, 100_000),
+    default: runDefaults.rate,
+  }),
+  scenarios: setting({
+    env: 'LOADTEST_SCENARIOS',
+    doc: `Which scenarios to run, comma-separated: some of ${scenarioNames.join(', ')}.`,
+    parse: scenarioList,
+    default: [...scenarioNames],
+  }),
+};
+
+/** Not flags: the test user of a --target stack, which holds its own users. */
+export const targetUserSchema = {
+  user: optional({
+    env: 'LOADTEST_USER',
+    doc: 'With --target: a user of that stack (`npm run users -- add loadtest` there).',
+    parse: (raw: string) => raw,
+  }),
+  password: optional({
+    env: 'LOADTEST_PASSWORD',
+    doc: "With --target: that user's password.",
+    parse: (raw: string) => raw,
+  }),
+};
+
+export const usage = `usage: npm run loadtest -- [--target URL] [--duration ${runDefaults.duration}] [--warmup ${runDefaults.warmup}] [--rate ${runDefaults.rate}] [--scenarios ${scenarioNames.join(',')}]
+${Object.entries(loadtestSchema)
+  .map(([flag, s]) => `  --${flag.padEnd(10)} ${s.doc} (${s.env})`)
+  .join('\n')}`;
+
+export interface LoadtestSettings {
+  /** A deployed stack to load alone; undefined means the local dev server and production stack. */
+  target: string | undefined;
+  duration: string;
+  durationSeconds: number;
+  warmup: string;
+  warmupSeconds: number;
+  rate: number;
+  scenarios: ScenarioName[];
+}
+
 export function readLoadtestSettings(
   argv: string[],
   env: NodeJS.ProcessEnv = process.env,
 ): LoadtestSettings {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      target: { type: 'string' },
-      duration: { type: 'string' },
-      warmup: { type: 'string' },
-      rate: { type: 'string' },
-      scenarios: { type: 'string' },
-    },
-    strict: true,
-  });
+  const flags = Object.fromEntries(
+    Object.keys(loadtestSchema).map((key) => [key, { type: 'string' as const }]),
+  );
+  const { values } = parseArgs({ args: argv, options: flags, strict: true });
+  // A value given as a flag is read, and reported, under the flag's name.
+  const given = Object.entries(values).filter(([, value]) => typeof value === 'string');
+  const schema: Schema = Object.fromEntries(
+    Object.entries(loadtestSchema).map(([key, s]) => [
+      key,
+      key in values ? { ...s, env: `--${key}` } : s,
+    ]),
+  );
   const problems: string[] = [];
-  type Flag = keyof typeof values;
-  /** The flag's value, else the variable's, else the default; a problem names where it came from. */
-  const raw = (flag: Flag, variable: string, fallback: string) =>
-    values[flag] ?? (env[variable] || undefined) ?? fallback;
-  const read = <T>(flag: Flag, variable: string, fallback: string, parse: (raw: string) => T) => {
-    try {
-      return parse(raw(flag, variable, fallback));
-    } catch (error) {
-      const source = values[flag] === undefined ? variable : `--${flag}`;
-      problems.push(`${source}: ${(error as Error).message}`);
-      return undefined;
-    }
-  };
-  const target =
-    raw('target', 'K6_TARGET', '') === '' ? undefined : read('target', 'K6_TARGET', '', targetUrl);
-  const duration = raw('duration', 'LOADTEST_DURATION', '20s');
-  const warmup = raw('warmup', 'LOADTEST_WARMUP', '5s');
-  const durationS = read('duration', 'LOADTEST_DURATION', '20s', durationSeconds);
-  const warmupS = read('warmup', 'LOADTEST_WARMUP', '5s', durationSeconds);
-  const rate = read('rate', 'LOADTEST_RATE', '100', integerFrom(1, 100_000));
-  const scenarios = read('scenarios', 'LOADTEST_SCENARIOS', scenarioNames.join(','), scenarioList);
-  if (durationS !== undefined && durationS < 1) problems.push('--duration: must be at least 1s');
+  const read = readSettings(
+    schema as typeof loadtestSchema,
+    { ...env, ...Object.fromEntries(given.map(([key, value]) => [`--${key}`, value])) },
+    'production',
+    problems,
+  );
+  // A bad value reads as undefined: only a duration that parsed is compared.
+  if (!problems.some((p) => /DURATION|--duration/.test(p)) && read.duration.seconds < 1)
+    problems.push('--duration: must be at least 1s');
   if (problems.length > 0) throw new ConfigError(problems);
   return {
-    target,
-    duration,
-    durationSeconds: durationS ?? 0,
-    warmup,
-    warmupSeconds: warmupS ?? 0,
-    rate: rate ?? 0,
-    scenarios: scenarios ?? [],
+    target: read.target,
+    duration: read.duration.text,
+    durationSeconds: read.duration.seconds,
+    warmup: read.warmup.text,
+    warmupSeconds: read.warmup.seconds,
+    rate: read.rate,
+    scenarios: read.scenarios,
   };
 }

@@ -4,10 +4,12 @@
  * Each gets a `loadtest` user with a new random password.
  */
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { provideUser, runStackCommand, startDevServer } from '../../scripts/local-servers.ts';
-import { freePort } from '../../scripts/stack/network.ts';
-import { projectRoot } from '../../scripts/stack/stack-paths.ts';
+import { provideUser, runStackCommand, startDevServer } from '../../stack/local-servers.ts';
+import { stackOnFreePorts } from '../../stack/stack-on-free-ports.ts';
+import { freePort } from '../../tools/network.ts';
+import { projectRoot } from '../../tools/project-root.ts';
 
 export interface LocalTargets {
   urls: { dev: string; prod: string };
@@ -31,34 +33,35 @@ export async function startLocalTargets(say: (line: string) => void): Promise<Lo
     );
   }
 
-  const stackEnv: NodeJS.ProcessEnv = {
-    STACK_STATE_DIR: join(stateDir, 'stack'),
-    APP_PORT: String(await freePort()),
-    NGINX_PORT: String(await freePort()),
-    METRICS_PORT: String(await freePort()),
-    DATABASE_URL: prodDb,
-    // The load comes from one address: nginx's per-client login limit would refuse most of it.
-    NGINX_TOKEN_RATE: '100000r/s',
-    NGINX_TOKEN_BURST: '100000',
-  };
+  // One worker per CPU, as `npm run stack -- up` starts by default.
+  const stack = await stackOnFreePorts(
+    join(stateDir, 'stack'),
+    {
+      DATABASE_URL: prodDb,
+      // The load comes from one address: nginx's per-client login limit would refuse most of it.
+      NGINX_TOKEN_RATE: '100000r/s',
+      NGINX_TOKEN_BURST: '100000',
+    },
+    availableParallelism(),
+  );
   let dev: Awaited<ReturnType<typeof startDevServer>> | undefined;
   let stackUp = false;
   const stop = async () => {
     await dev?.stop();
-    if (stackUp) await runStackCommand('down', stackEnv);
+    if (stackUp) await runStackCommand('down', stack.env);
   };
   try {
     say('starting the dev server (npm run dev)');
     dev = await startDevServer(await freePort(), { DATABASE_URL: devDb, LOG_LEVEL: 'warn' });
     say('starting the production stack (pm2 cluster behind nginx)');
     stackUp = true;
-    await runStackCommand('up', stackEnv);
+    await runStackCommand('up', stack.env);
   } catch (error) {
     await stop();
     throw error;
   }
   return {
-    urls: { dev: dev.url, prod: `http://127.0.0.1:${stackEnv.NGINX_PORT ?? ''}` },
+    urls: { dev: dev.url, prod: stack.url },
     credentials,
     stop,
   };

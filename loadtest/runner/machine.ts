@@ -1,7 +1,7 @@
 /** What the figures were measured on, for the report. */
 import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
-import { nginxBinary } from '../../scripts/stack/nginx-server.ts';
+import { nginxBinary } from '../../nginx/src/nginx-server.ts';
 import type { Machine } from '../report/results.ts';
 
 function nginxVersion(): string | null {

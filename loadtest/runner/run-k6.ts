@@ -4,8 +4,8 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { projectRoot } from '../../scripts/stack/stack-paths.ts';
-import type { ScenarioName } from './loadtest-settings.ts';
+import { projectRoot } from '../../tools/project-root.ts';
+import type { ScenarioName } from '../k6/lib/scenarios.ts';
 
 export interface K6Run {
   scenario: ScenarioName;

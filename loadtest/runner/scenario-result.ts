@@ -1,22 +1,6 @@
 /** Reads k6's summary and samples into the figures the report shows. */
 import { readFileSync } from 'node:fs';
-
-export interface ScenarioFigures {
-  rps: number;
-  p50_ms: number;
-  p95_ms: number;
-  p99_ms: number;
-  error_rate: number;
-  requests: number;
-  dropped_iterations: number;
-  thresholds_crossed: string[];
-}
-
-export interface TimePoint {
-  second: number;
-  rps: number;
-  p95_ms: number;
-}
+import type { ScenarioFigures, TimePoint } from '../report/results.ts';
 
 interface SummaryMetric {
   values: Record<string, number>;

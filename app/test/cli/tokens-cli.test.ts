@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { openStore } from '../../src/store/open-store.ts';
-import { runScript } from '../support/run-process.ts';
+import { runScript } from '../../../tools/testing/run-script.ts';
 import { testEnv } from '../support/test-server.ts';
-import { tempDir } from '../support/temp-dir.ts';
+import { tempDir } from '../../../tools/testing/temp-dir.ts';
 
 describe('npm run tokens -- flush-expired', () => {
   it('deletes the tokens that have expired and keeps the live ones', async () => {

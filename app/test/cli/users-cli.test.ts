@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { runScript } from '../support/run-process.ts';
+import { runScript } from '../../../tools/testing/run-script.ts';
 import { testEnv } from '../support/test-server.ts';
-import { tempDir } from '../support/temp-dir.ts';
+import { tempDir } from '../../../tools/testing/temp-dir.ts';
 
 const cli = 'app/src/cli/users-cli.ts';
 const run = promisify(execFile);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import jwt from 'jsonwebtoken';
-import { startTestServer, testSecret, type TestServer } from '../support/test-server.ts';
+import { testSecret } from '../../../tools/testing/test-secret.ts';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 const notValid = (message: string) => ({
   detail: 'Given token not valid for any token type',

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { after, describe, it } from 'node:test';
-import { freePort } from '../../../scripts/stack/network.ts';
+import { freePort } from '../../../tools/network.ts';
 import { createAppMetrics } from '../../src/metrics/app-metrics.ts';
 import { clusterPosition, startMetricsServer } from '../../src/metrics/metrics-server.ts';
 

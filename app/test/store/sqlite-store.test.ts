@@ -8,7 +8,7 @@ import { openStore, sqlitePath } from '../../src/store/open-store.ts';
 import type { OutstandingToken, Store } from '../../src/store/store.ts';
 import { ConfigError } from '../../src/config/load-config.ts';
 import { startTestServer } from '../support/test-server.ts';
-import { tempDir } from '../support/temp-dir.ts';
+import { tempDir } from '../../../tools/testing/temp-dir.ts';
 
 const run = promisify(execFile);
 

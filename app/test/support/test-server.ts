@@ -10,10 +10,9 @@ import { startServer, type RunningServer } from '../../src/server.ts';
 import { openConfiguredStore, userServiceFor } from '../../src/services.ts';
 import type { Store, User } from '../../src/store/store.ts';
 import { FakeClock } from './fake-clock.ts';
-import { send, type Reply, type RequestOptions } from './http-client.ts';
-import { tempDir } from './temp-dir.ts';
-
-export const testSecret = 'test-secret-of-at-least-thirty-two-bytes!';
+import { send, type Reply, type RequestOptions } from '../../../tools/testing/http-client.ts';
+import { tempDir } from '../../../tools/testing/temp-dir.ts';
+import { testSecret } from '../../../tools/testing/test-secret.ts';
 
 export function testEnv(dir: string, overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {

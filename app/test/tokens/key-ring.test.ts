@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config/load-config.ts';
 import { buildKeyRing } from '../../src/tokens/key-ring.ts';
-import { tempDir } from '../support/temp-dir.ts';
+import { tempDir } from '../../../tools/testing/temp-dir.ts';
 
 const ringFor = (env: NodeJS.ProcessEnv) => buildKeyRing(loadConfig(env));
 

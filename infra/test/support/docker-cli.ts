@@ -16,7 +16,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as pulumi from '@pulumi/pulumi';
-import { runTool } from '../../../scripts/stack/run-command.ts';
+import { runTool } from '../../../tools/run-tool.ts';
 import type { DeclaredResource } from './mock-runtime.ts';
 
 /** One docker command; `env` carries values that must not appear in the argument list. */

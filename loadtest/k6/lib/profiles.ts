@@ -7,18 +7,11 @@
  * https://grafana.com/docs/k6/latest/using-k6/scenarios/executors/constant-arrival-rate/
  */
 import type { Options } from 'k6/options';
+import { rateOfScenario, runDefaults, type ScenarioName } from './scenarios.ts';
 
-export type ScenarioName = 'hello' | 'login' | 'refresh' | 'mixed';
-
-const baseRate = Number(__ENV.LOADTEST_RATE ?? 100);
-const duration = __ENV.LOADTEST_DURATION ?? '20s';
-const warmup = __ENV.LOADTEST_WARMUP ?? '5s';
-
-/**
- * Each scenario's share of LOADTEST_RATE (a login costs the server a scrypt hash, about a thousand
- * hellos). The runner reads the same file for its labels and report.
- */
-const rateShare = JSON.parse(open('./rate-shares.json')) as Record<ScenarioName, number>;
+const baseRate = Number(__ENV.LOADTEST_RATE ?? runDefaults.rate);
+const duration = __ENV.LOADTEST_DURATION ?? runDefaults.duration;
+const warmup = __ENV.LOADTEST_WARMUP ?? runDefaults.warmup;
 
 /** p95 budgets in ms: generous, they catch a server in trouble rather than grade one. */
 const p95BudgetMs: Record<ScenarioName, number> = {
@@ -39,8 +32,7 @@ const measured: Record<ScenarioName, string> = {
   mixed: 'scenario:measure',
 };
 
-export const rateOf = (scenario: ScenarioName) =>
-  Math.max(1, Math.round(baseRate * rateShare[scenario]));
+export const rateOf = (scenario: ScenarioName) => rateOfScenario(scenario, baseRate);
 
 export function optionsFor(scenario: ScenarioName, extra: Partial<Options> = {}): Options {
   const rate = rateOf(scenario);

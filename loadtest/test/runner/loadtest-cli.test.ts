@@ -5,8 +5,8 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Ajv } from 'ajv';
-import { runScript } from '../../../app/test/support/run-process.ts';
-import { tempDir } from '../../../app/test/support/temp-dir.ts';
+import { runScript } from '../../../tools/testing/run-script.ts';
+import { tempDir } from '../../../tools/testing/temp-dir.ts';
 import type { Results } from '../../report/results.ts';
 
 const cli = 'loadtest/runner/loadtest-cli.ts';

@@ -1,0 +1,60 @@
+/**
+ * nginx's own settings: where it listens, the app port it proxies to and its login limit. The host
+ * stack reads them with its pm2 settings; the nginx image reads them at build time.
+ */
+import { ConfigError } from '../../app/src/config/load-config.ts';
+import { integerFrom, port, text, ConfigValueError } from '../../app/src/config/parsers.ts';
+import { optional, readSettings, setting } from '../../app/src/config/setting.ts';
+
+/** nginx's rate syntax: a number of requests per second or minute. */
+export const requestRate = (raw: string): string => {
+  if (!/^\d+r\/[sm]$/.test(raw.trim())) {
+    throw new ConfigValueError(`expected a rate such as 10r/s or 300r/m, got "${raw}"`);
+  }
+  return raw.trim();
+};
+
+export const nginxSchema = {
+  nginxHost: setting({
+    env: 'NGINX_HOST',
+    doc: 'Address nginx listens on; 0.0.0.0 to be reachable from other machines.',
+    parse: text,
+    default: '127.0.0.1',
+  }),
+  nginxPort: setting({
+    env: 'NGINX_PORT',
+    doc: 'Port nginx listens on.',
+    parse: port,
+    default: 8080,
+  }),
+  nginxTlsPort: optional({
+    env: 'NGINX_TLS_PORT',
+    doc: 'When set, nginx also serves TLS on this port with a self-signed certificate.',
+    parse: port,
+  }),
+  appPort: setting({
+    env: 'APP_PORT',
+    doc: "Port the app's workers share, and nginx's upstream port.",
+    parse: port,
+    default: 3000,
+  }),
+  tokenRate: setting({
+    env: 'NGINX_TOKEN_RATE',
+    doc: 'Logins and refreshes allowed per client address.',
+    parse: requestRate,
+    default: '10r/s',
+  }),
+  tokenBurst: setting({
+    env: 'NGINX_TOKEN_BURST',
+    doc: 'Extra logins and refreshes a client may send at once before 429.',
+    parse: integerFrom(0, 100_000),
+    default: 20,
+  }),
+};
+
+export function readNginxSettings(env: NodeJS.ProcessEnv = process.env) {
+  const problems: string[] = [];
+  const values = readSettings(nginxSchema, env, 'production', problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return values;
+}

@@ -1,0 +1,58 @@
+/**
+ * Renders nginx/ for the nginx container; nginx/Dockerfile runs it at build time. The same
+ * files as the host stack, with the app containers' network aliases as the upstream servers:
+ *   NGINX_UPSTREAMS=app-1,app-2 node nginx/src/render-container-nginx.ts <out-dir>
+ * NGINX_PORT, APP_PORT, NGINX_TOKEN_RATE and NGINX_TOKEN_BURST are nginx's settings (nginx-settings.ts).
+ */
+import { ConfigError } from '../../app/src/config/load-config.ts';
+import { renderNginxConfig } from './render-nginx-config.ts';
+import { readNginxSettings } from './nginx-settings.ts';
+
+/** Where the image keeps what nginx writes: /tmp is a tmpfs, the rest of the root read-only. */
+export const containerNginxPaths = {
+  runDir: '/tmp',
+  tempDir: '/tmp',
+  /** Holds access.log and error.log, links to the container's stdout and stderr. */
+  logDir: '/var/log/prodstack',
+};
+
+export function parseUpstreamHosts(raw: string | undefined): string[] {
+  const hosts = (raw ?? '')
+    .split(',')
+    .map((host) => host.trim())
+    .filter((host) => host !== '');
+  const bad = hosts.filter((host) => !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(host));
+  if (hosts.length === 0 || bad.length > 0) {
+    throw new ConfigError([
+      `NGINX_UPSTREAMS: expected the app containers' host names, comma-separated, got "${raw ?? ''}"`,
+    ]);
+  }
+  return hosts;
+}
+
+if (import.meta.main) {
+  const [outDir] = process.argv.slice(2);
+  if (!outDir) {
+    process.stderr.write('usage: render-container-nginx.ts <out-dir>\n');
+    process.exit(2);
+  }
+  try {
+    const settings = readNginxSettings();
+    const hosts = parseUpstreamHosts(process.env.NGINX_UPSTREAMS);
+    renderNginxConfig(
+      {
+        ...containerNginxPaths,
+        listen: String(settings.nginxPort),
+        upstreams: hosts.map((host) => `${host}:${settings.appPort}`),
+        tokenRate: settings.tokenRate,
+        tokenBurst: settings.tokenBurst,
+      },
+      outDir,
+    );
+    process.stdout.write(`nginx config for upstreams ${hosts.join(', ')} in ${outDir}\n`);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const problem of error.problems) process.stderr.write(`configuration error: ${problem}\n`);
+    process.exit(1);
+  }
+}

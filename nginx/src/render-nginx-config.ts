@@ -1,0 +1,78 @@
+/**
+ * Renders nginx/ into a folder nginx can run from: every .conf file copied, every {{name}} replaced.
+ * The host stack and the container image render the same files with different values. A
+ * placeholder without a value, or a value nothing uses, is an error, not a silent blank.
+ */
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+
+export interface NginxValues {
+  /** `host:port` or a port, for the plain HTTP server. */
+  listen: string;
+  /** The app's addresses, `host:port` each. */
+  upstreams: string[];
+  runDir: string;
+  logDir: string;
+  tempDir: string;
+  tokenRate: string;
+  tokenBurst: number;
+  /** Present to render the TLS server as well. */
+  tls?: { listen: string; dir: string };
+}
+
+/** nginx/: the .conf files beside this folder. */
+const sourceDir = resolve(import.meta.dirname, '..');
+
+/**
+ * One address (the host stack's pm2 cluster, whose workers share the port), or several (the
+ * containers). With a single server nginx retries a request whose cached keep-alive connection
+ * turns out dead (a worker was killed) on the same server, once per dead connection; a new
+ * connection then reaches a live worker. Idempotent requests only (server/proxy-to-app.conf).
+ */
+function upstreamServers(upstreams: string[]): string {
+  if (upstreams.length === 1) return `  server ${upstreams[0] ?? ''};`;
+  return upstreams.map((address) => `  server ${address} max_fails=1 fail_timeout=5s;`).join('\n');
+}
+
+function placeholders(values: NginxValues): Record<string, string> {
+  return {
+    listen: values.listen,
+    upstream_servers: upstreamServers(values.upstreams),
+    run_dir: values.runDir,
+    log_dir: values.logDir,
+    temp_dir: values.tempDir,
+    token_rate: values.tokenRate,
+    token_burst: String(values.tokenBurst),
+    ...(values.tls ? { tls_listen: values.tls.listen, tls_dir: values.tls.dir } : {}),
+  };
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)],
+  );
+}
+
+export function renderNginxConfig(values: NginxValues, outDir: string): void {
+  const vars = placeholders(values);
+  const used = new Set<string>();
+  rmSync(outDir, { recursive: true, force: true });
+  for (const file of filesUnder(sourceDir).filter((name) => name.endsWith('.conf'))) {
+    let target = relative(sourceDir, file);
+    if (target.startsWith('sites-tls/')) {
+      if (!values.tls) continue;
+      target = target.replace(/^sites-tls\//, 'sites/');
+    }
+    const text = readFileSync(file, 'utf8').replace(/\{\{(\w+)\}\}/g, (_match, name: string) => {
+      const value = vars[name];
+      if (value === undefined)
+        throw new Error(`nginx/${relative(sourceDir, file)}: no value for {{${name}}}`);
+      used.add(name);
+      return value;
+    });
+    mkdirSync(join(outDir, target, '..'), { recursive: true });
+    writeFileSync(join(outDir, target), text);
+  }
+  const unused = Object.keys(vars).filter((name) => !used.has(name));
+  if (unused.length > 0) throw new Error(`nginx/ has no {{${unused.join('}}, {{')}}}`);
+}

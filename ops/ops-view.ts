@@ -1,0 +1,77 @@
+/** The ops view as lines of text, none wider than 80 columns: the width of a default terminal. */
+import { duration, megabytes } from '../tools/format-units.ts';
+import type { Snapshot } from './ops-snapshot.ts';
+
+export const viewWidth = 80;
+
+const fixed = (value: number | null, digits: number, unit = '') =>
+  value === null ? '-' : `${value.toFixed(digits)}${unit}`;
+const ms = (value: number | null) =>
+  value === null ? '-' : value < 10 ? `${value.toFixed(1)} ms` : `${Math.round(value)} ms`;
+const cell = (text: string, width: number) => text.slice(0, width - 1).padEnd(width);
+/** 1234, 12.3k, 4.5M: counters grow without bound, the line may not. */
+function count(value: number): string {
+  if (value < 10_000) return String(value);
+  const [divisor, unit] = value < 1e6 ? [1e3, 'k'] : value < 1e9 ? [1e6, 'M'] : [1e9, 'G'];
+  return `${(value / divisor).toFixed(1)}${unit}`;
+}
+
+function readiness(ready: boolean | null, status: string): string {
+  if (status !== 'online' && status !== 'up') return '-';
+  if (ready === null) return '?';
+  return ready ? 'yes' : 'NO';
+}
+
+export function renderView(snapshot: Snapshot, refreshSeconds: number): string[] {
+  const clock = snapshot.time.slice(11, 19);
+  const lines = [
+    `prodstack ops  ${clock}  every ${refreshSeconds} s, Ctrl-C quits`,
+    `metrics ${snapshot.metrics_url}`.slice(0, viewWidth),
+    '',
+  ];
+  if (!snapshot.running) {
+    lines.push('The stack is not running: its metrics do not answer and pm2 has no workers.');
+    lines.push('Start it with `npm run stack -- up`.');
+    if (snapshot.problem) lines.push('', snapshot.problem);
+    return lines;
+  }
+  if (snapshot.problem) lines.push(snapshot.problem.slice(0, viewWidth), '');
+
+  lines.push(
+    `requests ${snapshot.requests_per_second === null ? '-' : `${count(Math.round(snapshot.requests_per_second))}/s`}   5xx ${fixed(
+      snapshot.server_error_ratio === null ? null : snapshot.server_error_ratio * 100,
+      1,
+      '%',
+    )}   p50 ${ms(snapshot.latency_ms.p50)}   p95 ${ms(snapshot.latency_ms.p95)}   failed logins ${fixed(snapshot.failed_logins_per_minute, 0, '/min')}`,
+    `totals   ${count(snapshot.requests_total)} requests  ${count(snapshot.tokens.issued)} logins  ${count(snapshot.tokens.refreshed)} refreshes  ${count(snapshot.tokens.reuse_detected)} reused`,
+    '',
+    'worker  pid      status    ready  cpu    memory    restarts  uptime     req/s',
+  );
+  for (const w of snapshot.workers) {
+    lines.push(
+      [
+        cell(w.worker === null ? '?' : String(w.worker), 8),
+        cell(String(w.pid), 9),
+        cell(w.status, 10),
+        cell(readiness(w.ready, w.status), 7),
+        cell(w.cpu_percent === null ? '-' : `${w.cpu_percent}%`, 7),
+        cell(w.memory_bytes === null ? '-' : megabytes(w.memory_bytes), 10),
+        cell(w.restarts === null ? '-' : String(w.restarts), 10),
+        cell(w.uptime_seconds === null ? '-' : duration(w.uptime_seconds), 11),
+        w.requests_per_second === null ? '-' : count(Math.round(w.requests_per_second)),
+      ].join(''),
+    );
+  }
+  if (snapshot.workers.length === 0) lines.push('(no workers)');
+  lines.push('');
+  const n = snapshot.nginx;
+  if (!n) lines.push('nginx   (no stub_status in these metrics)');
+  else if (!n.up) lines.push('nginx   DOWN: its stub_status does not answer');
+  else {
+    lines.push(
+      `nginx   up   active ${count(n.active)} (reading ${count(n.reading)}, writing ${count(n.writing)}, waiting ${count(n.waiting)})`,
+      `        accepted ${count(n.accepted)}   handled ${count(n.handled)}   requests ${count(n.requests)}`,
+    );
+  }
+  return lines;
+}

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { buildSnapshot, type Scrape } from '../ops-snapshot.ts';
+import { parsePrometheusText } from '../prometheus-text.ts';
+
+/** A scrape of a two-worker stack: `requests` per worker, latencies in the 5-10 ms bucket. */
+function scrapeAt(at: number, requests: [number, number], errors = 0, failedLogins = 0): Scrape {
+  const all = requests[0] + requests[1];
+  const text = [
+    `http_requests_total{method="GET",route="/hello/",status="200"} ${all - errors}`,
+    `http_requests_total{method="GET",route="/hello/",status="500"} ${errors}`,
+    `http_request_duration_seconds_bucket{le="0.005"} 0`,
+    `http_request_duration_seconds_bucket{le="0.01"} ${all}`,
+    `http_request_duration_seconds_bucket{le="+Inf"} ${all}`,
+    `auth_login_failures_total ${failedLogins}`,
+    `app_worker_up{worker="0",pid="100"} 1`,
+    `app_worker_up{worker="1",pid="200"} 1`,
+    `app_worker_ready{worker="0",pid="100"} 1`,
+    `app_worker_ready{worker="1",pid="200"} 0`,
+    `app_worker_http_requests_total{worker="0",pid="100"} ${requests[0]}`,
+    `app_worker_http_requests_total{worker="1",pid="200"} ${requests[1]}`,
+    'nginx_up 1',
+    'nginx_connections_active 3',
+  ].join('\n');
+  return { at, samples: parsePrometheusText(text) };
+}
+
+describe('buildSnapshot', () => {
+  const before = scrapeAt(10_000, [100, 100]);
+  const after = scrapeAt(12_000, [160, 140], 10, 2);
+
+  it('gives rates over the time between two scrapes', () => {
+    const snapshot = buildSnapshot('u', after, before, undefined);
+    assert.equal(snapshot.requests_total, 300);
+    assert.equal(snapshot.requests_per_second, 50);
+    assert.equal(snapshot.server_error_ratio, 0.1);
+    assert.equal(snapshot.failed_logins_per_minute, 60);
+  });
+
+  it('estimates latency quantiles within the histogram bucket, as Prometheus does', () => {
+    const { latency_ms } = buildSnapshot('u', after, before, undefined);
+    assert.equal(latency_ms.p50, 7.5);
+    assert.ok(latency_ms.p95 !== null && Math.abs(latency_ms.p95 - 9.75) < 1e-9);
+  });
+
+  it("shows each worker's share, and one that is up but not ready", () => {
+    const { workers } = buildSnapshot('u', after, before, undefined);
+    assert.deepEqual(
+      workers.map((w) => [w.worker, w.pid, w.ready, w.requests_per_second]),
+      [
+        [0, 100, true, 30],
+        [1, 200, false, 20],
+      ],
+    );
+  });
+
+  it("joins pm2's view of a worker to its metrics by pid", () => {
+    const pm2 = [
+      {
+        pmId: 3,
+        pid: 200,
+        status: 'online',
+        cpuPercent: 4,
+        memoryBytes: 1,
+        restarts: 2,
+        startedAt: 0,
+      },
+    ];
+    const workers = buildSnapshot('u', after, before, pm2).workers;
+    assert.deepEqual(
+      workers.map((w) => [w.worker, w.restarts, w.status]),
+      [[1, 2, 'online']],
+    );
+  });
+
+  it('has no rates from a single scrape, and says the stack is down without one', () => {
+    assert.equal(buildSnapshot('u', after, undefined, undefined).requests_per_second, null);
+    const down = buildSnapshot('u', undefined, undefined, [], 'metrics: fetch failed');
+    assert.equal(down.running, false);
+    assert.equal(down.nginx, null);
+  });
+});

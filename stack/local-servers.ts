@@ -1,0 +1,81 @@
+/**
+ * Starting the project's servers as child processes, for the benchmarks and the load tests:
+ * the dev server exactly as `npm run dev` runs it, and the host stack through its own command.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { systemClock } from '../app/src/clock.ts';
+import { loadConfig } from '../app/src/config/load-config.ts';
+import { openConfiguredStore, userServiceFor } from '../app/src/services.ts';
+import { waitForOk } from '../tools/network.ts';
+import { projectRoot } from '../tools/project-root.ts';
+
+/**
+ * Makes sure the database that `env` configures (DATABASE_URL, PASSWORD_SCRYPT_LOG_N, ...) has
+ * this user with this password: created, or given the password anew.
+ */
+export async function provideUser(
+  env: NodeJS.ProcessEnv,
+  username: string,
+  password: string,
+): Promise<void> {
+  const config = loadConfig(env);
+  const store = openConfiguredStore(config, systemClock);
+  const users = userServiceFor(config, store, systemClock);
+  try {
+    if (await store.users.findByUsername(username)) await users.setPassword(username, password);
+    else await users.create(username, password);
+  } finally {
+    await store.close();
+  }
+}
+
+export interface DevServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** `npm run dev`'s command, in a process group of its own so that stopping it ends its watcher too. */
+export async function startDevServer(port: number, env: NodeJS.ProcessEnv): Promise<DevServer> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--watch-path=app/src', 'app/src/start.ts'],
+    {
+      cwd: projectRoot,
+      env: { ...process.env, ...env, NODE_ENV: 'development', PORT: String(port) },
+      stdio: 'ignore',
+      detached: true,
+    },
+  );
+  const exited = once(child, 'exit');
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
+    process.kill(-child.pid, 'SIGTERM');
+    await exited;
+  };
+  try {
+    await waitForOk(`${url}/readyz`, 20_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, stop };
+}
+
+/** Runs `npm run stack -- <command>` with `env`; throws with its output when it fails. */
+export async function runStackCommand(
+  command: 'up' | 'down',
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
+  const child = spawn(process.execPath, [join(projectRoot, 'stack', 'stack-cli.ts'), command], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`npm run stack -- ${command} failed:\n${output.trim()}`);
+}

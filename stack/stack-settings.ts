@@ -1,0 +1,65 @@
+/**
+ * The host stack's own settings, nginx's among them; the app's (DATABASE_URL, JWT_*, ...) pass through to it as they
+ * are. Read once, with one line per bad value, like the app's.
+ */
+import { ConfigError } from '../app/src/config/load-config.ts';
+import { integerFrom, port, ConfigValueError } from '../app/src/config/parsers.ts';
+import { readSettings, setting } from '../app/src/config/setting.ts';
+import { nginxSchema } from '../nginx/src/nginx-settings.ts';
+
+/** pm2-logrotate's size syntax: bytes, or a number with K, M or G. */
+const logSize = (raw: string): string => {
+  if (!/^\d+[KMG]?$/.test(raw.trim())) {
+    throw new ConfigValueError(`expected a size such as 500K, 10M or 1G, got "${raw}"`);
+  }
+  return raw.trim();
+};
+
+/** pm2's instance count: a whole number, or max for one per CPU. */
+export const instances = (raw: string): string => {
+  if (raw.trim() === 'max' || /^[1-9]\d*$/.test(raw.trim())) return raw.trim();
+  throw new ConfigValueError(`expected a whole number from 1, or max, got "${raw}"`);
+};
+
+export const stackSchema = {
+  ...nginxSchema,
+  metricsPort: setting({
+    env: 'METRICS_PORT',
+    doc: "First of the workers' loopback metrics ports (worker n: this plus n); npm run ops reads it.",
+    parse: port,
+    default: 9400,
+  }),
+  logMaxSize: setting({
+    env: 'PM2_LOG_MAX_SIZE',
+    doc: 'pm2-logrotate rotates an app log above this size (and every day at midnight).',
+    parse: logSize,
+    default: '10M',
+  }),
+  logRetain: setting({
+    env: 'PM2_LOG_RETAIN',
+    doc: 'Rotated logs kept per log file.',
+    parse: integerFrom(1, 1000),
+    default: 7,
+  }),
+  logCheckSeconds: setting({
+    env: 'PM2_LOG_CHECK_SECONDS',
+    doc: 'How often pm2-logrotate looks at the log sizes.',
+    parse: integerFrom(1, 3600),
+    default: 30,
+  }),
+  pm2Instances: setting({
+    env: 'PM2_INSTANCES',
+    doc: 'Number of app workers; max means one per CPU.',
+    parse: instances,
+    default: 'max',
+  }),
+};
+
+export type StackSettings = ReturnType<typeof readStackSettings>;
+
+export function readStackSettings(env: NodeJS.ProcessEnv = process.env) {
+  const problems: string[] = [];
+  const values = readSettings(stackSchema, env, 'production', problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return values;
+}

@@ -1,0 +1,210 @@
+/**
+ * The production stack on this host: the compiled app under pm2 in cluster mode behind nginx.
+ * Each operation is safe to repeat and says what it found and did.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { join } from 'node:path';
+import { loadEnvFile } from '../app/src/config/load-config.ts';
+import { withSigningKey } from './local-signing-key.ts';
+import { isAlive } from '../tools/run-tool.ts';
+import { portIsFree, waitForOk } from '../tools/network.ts';
+import { nginxPid, startNginx, stopNginx, testNginxConfig } from '../nginx/src/nginx-server.ts';
+import {
+  killPm2,
+  configureLogRotation,
+  listWorkers,
+  pm2DaemonPid,
+  reloadWorkers,
+  startWorkers,
+  type Worker,
+} from './pm2-cluster.ts';
+import { renderNginxConfig } from '../nginx/src/render-nginx-config.ts';
+import { makeSelfSignedCertificate } from '../nginx/src/self-signed-certificate.ts';
+import { readStackSettings, type StackSettings } from './stack-settings.ts';
+import { projectRoot } from '../tools/project-root.ts';
+import { stackPaths } from './stack-paths.ts';
+
+export type Say = (line: string) => void;
+
+export class StackError extends Error {
+  override name = 'StackError';
+}
+
+export const stackUrl = (settings: StackSettings) => {
+  const host = settings.nginxHost === '0.0.0.0' ? '127.0.0.1' : settings.nginxHost;
+  return `http://${host}:${settings.nginxPort}`;
+};
+
+/** The app's environment for pm2: .env, then this process's variables, then the stack's. */
+function appEnv(settings: StackSettings): NodeJS.ProcessEnv {
+  loadEnvFile(join(projectRoot, '.env'));
+  return {
+    ...process.env,
+    APP_PORT: String(settings.appPort),
+    PM2_INSTANCES: settings.pm2Instances,
+    PM2_LOG_DIR: stackPaths.logDir,
+    METRICS_PORT: String(settings.metricsPort),
+    NGINX_STATUS_URL: `${stackUrl(settings)}/nginx_status`,
+  };
+}
+
+function renderHostNginxConfig(settings: StackSettings): void {
+  const tls = settings.nginxTlsPort;
+  renderNginxConfig(
+    {
+      listen: `${settings.nginxHost}:${settings.nginxPort}`,
+      upstreams: [`127.0.0.1:${settings.appPort}`],
+      runDir: stackPaths.nginx.run,
+      logDir: stackPaths.logDir,
+      tempDir: stackPaths.nginx.temp,
+      tokenRate: settings.tokenRate,
+      tokenBurst: settings.tokenBurst,
+      ...(tls === undefined
+        ? {}
+        : { tls: { listen: `${settings.nginxHost}:${tls}`, dir: stackPaths.nginx.tls } }),
+    },
+    stackPaths.nginx.conf,
+  );
+}
+
+/** A self-signed pair for local TLS, made once. */
+function ensureLocalCertificate(say: Say): void {
+  if (existsSync(join(stackPaths.nginx.tls, 'cert.pem'))) return;
+  say('making a self-signed TLS certificate for localhost (var/nginx/tls)');
+  makeSelfSignedCertificate(stackPaths.nginx.tls);
+}
+
+async function refuseBusyPorts(
+  settings: StackSettings,
+  pm2Running: boolean,
+  nginxRunning: boolean,
+): Promise<void> {
+  const checks: [boolean, string, number, string][] = [
+    [pm2Running, '127.0.0.1', settings.appPort, 'APP_PORT'],
+    [pm2Running, '127.0.0.1', settings.metricsPort, 'METRICS_PORT'],
+    [nginxRunning, settings.nginxHost, settings.nginxPort, 'NGINX_PORT'],
+  ];
+  if (settings.nginxTlsPort !== undefined)
+    checks.push([nginxRunning, settings.nginxHost, settings.nginxTlsPort, 'NGINX_TLS_PORT']);
+  for (const [ours, host, port, variable] of checks) {
+    if (!ours && !(await portIsFree(host, port))) {
+      throw new StackError(
+        `${host}:${port} is already in use by another program: free it or set ${variable}`,
+      );
+    }
+  }
+}
+
+export async function stackUp(say: Say, settings = readStackSettings()): Promise<string> {
+  const url = stackUrl(settings);
+  const pm2Running = pm2DaemonPid() !== undefined && listWorkers().length > 0;
+  const nginxRunning = nginxPid(stackPaths.nginx) !== undefined;
+  if (pm2Running && nginxRunning) {
+    say(`the stack is already running at ${url}/ (nothing to do)`);
+    return url;
+  }
+  await refuseBusyPorts(settings, pm2Running, nginxRunning);
+
+  execFileSync('bash', [join(projectRoot, 'tools', 'build-if-stale.sh')], { stdio: 'inherit' });
+  const { env, made } = withSigningKey(appEnv(settings));
+  if (made) say(`no JWT_SIGNING_KEY set: made one for this host in ${stackPaths.signingKeyFile}`);
+
+  const errLog = join(stackPaths.logDir, 'api.err.log');
+  const errLogSizeBefore = existsSync(errLog) ? statSync(errLog).size : 0;
+  /** What the workers wrote to stderr since this start, each line once. */
+  const newAppErrors = () => {
+    if (!existsSync(errLog) || statSync(errLog).size <= errLogSizeBefore) return '';
+    const lines = readFileSync(errLog, 'utf8').slice(errLogSizeBefore).trim().split('\n');
+    return [...new Set(lines)].join('\n');
+  };
+  try {
+    if (!pm2Running) {
+      say(
+        `starting ${settings.pm2Instances === 'max' ? 'one worker per CPU' : `${settings.pm2Instances} worker(s)`} under pm2 on 127.0.0.1:${settings.appPort}`,
+      );
+      configureLogRotation({
+        maxSize: settings.logMaxSize,
+        retain: settings.logRetain,
+        checkSeconds: settings.logCheckSeconds,
+      });
+      startWorkers(env);
+    }
+    if (!nginxRunning) {
+      if (settings.nginxTlsPort !== undefined) ensureLocalCertificate(say);
+      renderHostNginxConfig(settings);
+      testNginxConfig(stackPaths.nginx);
+      say(`starting nginx on ${settings.nginxHost}:${settings.nginxPort}`);
+      startNginx(stackPaths.nginx);
+    }
+    say('waiting for /readyz through nginx');
+    // The app writes to stderr only when it cannot start (bad settings, port taken): stop waiting.
+    await waitForOk(`${url}/readyz`, 30_000, () => {
+      const said = newAppErrors();
+      return said ? `the app could not start:\n${said}` : undefined;
+    });
+  } catch (error) {
+    say('start failed: stopping what this run started');
+    if (!nginxRunning) await stopNginx(stackPaths.nginx);
+    if (!pm2Running) killPm2();
+    throw new StackError((error as Error).message);
+  }
+  say(`the stack is up: ${url}/ (${listWorkers().length} workers)`);
+  return url;
+}
+
+/** Waits for the processes to exit, then SIGKILLs any still there after the pm2 kill_timeout. */
+async function endProcesses(pids: number[], timeoutMs = 16_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (pids.some(isAlive) && Date.now() < deadline) await sleep(100);
+  for (const pid of pids.filter(isAlive)) process.kill(pid, 'SIGKILL');
+}
+
+export async function stackDown(say: Say): Promise<void> {
+  const nginx = nginxPid(stackPaths.nginx);
+  const pm2 = pm2DaemonPid();
+  if (nginx === undefined && pm2 === undefined) {
+    say('the stack is not running (nothing to stop)');
+    return;
+  }
+  if (nginx !== undefined) {
+    await stopNginx(stackPaths.nginx);
+    say(`stopped nginx (pid ${nginx})`);
+  }
+  if (pm2 !== undefined) {
+    const workerPids = listWorkers().map((w) => w.pid);
+    killPm2();
+    // pm2 kill stops the workers as it goes; one that outlived its daemon is ended here.
+    await endProcesses([pm2, ...workerPids]);
+    say('stopped the pm2 workers and daemon');
+  }
+}
+
+export function stackReload(say: Say, settings = readStackSettings()): void {
+  if (pm2DaemonPid() === undefined)
+    throw new StackError('the stack is not running: start it with `npm run stack -- up`');
+  say('reloading the workers one after the other (zero downtime)');
+  reloadWorkers(withSigningKey(appEnv(settings)).env);
+  say(`reloaded ${listWorkers().length} workers`);
+}
+
+export interface StackStatus {
+  url: string;
+  workers: Worker[];
+  nginxPid: number | undefined;
+  nginxStatus: string | undefined;
+}
+
+export async function stackStatus(settings = readStackSettings()): Promise<StackStatus> {
+  const url = stackUrl(settings);
+  const pid = nginxPid(stackPaths.nginx);
+  let nginxStatus: string | undefined;
+  if (pid !== undefined) {
+    nginxStatus = await fetch(`${url}/nginx_status`).then(
+      (r) => r.text(),
+      (error: unknown) => `unreachable: ${(error as Error).message}`,
+    );
+  }
+  return { url, workers: listWorkers(), nginxPid: pid, nginxStatus };
+}
