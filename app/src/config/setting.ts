@@ -13,6 +13,8 @@ export interface Setting<T> {
   parse: Parser<T>;
   /** A value, or one that depends on NODE_ENV. */
   default: T | ((nodeEnv: NodeEnv) => T);
+  /** How the settings reference states the default, where the value depends on the machine. */
+  defaultText?: string;
 }
 
 /** A setting with no default: unset means "not used". */

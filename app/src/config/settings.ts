@@ -148,9 +148,10 @@ export const settings = {
   }),
   passwordHashConcurrency: setting({
     env: 'PASSWORD_HASH_CONCURRENCY',
-    doc: 'Password hashes run at once per process; more than the CPU count slows every request. Default: the CPU count.',
+    doc: 'Password hashes run at once per process; more than the CPU count slows every request.',
     parse: integerFrom(1, 256),
     default: availableParallelism(),
+    defaultText: 'the CPU count',
   }),
   trustProxy: setting({
     env: 'TRUST_PROXY',
