@@ -41,7 +41,7 @@ function shown(value: unknown, parse: Parser<unknown>): string {
   if (Array.isArray(value)) return `\`${value.join(',')}\``;
   if (typeof value === 'object' && value !== null && 'text' in value)
     return `\`${String(value.text)}\``;
-  return `\`${String(value as string)}\``;
+  return `\`${typeof value === 'string' ? value : JSON.stringify(value)}\``;
 }
 
 function defaultOf(s: Schema[string]): string {
