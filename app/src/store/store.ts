@@ -4,26 +4,7 @@
  *
  * Every method is async so an implementation over the network fits the same shape.
  */
-export interface User {
-  id: number;
-  username: string;
-  passwordHash: string;
-  isActive: boolean;
-  dateJoined: number;
-  lastLogin: number | null;
-}
-
-export interface UserRepository {
-  /** Throws AlreadyExistsError when the username is taken. */
-  create(username: string, passwordHash: string, at: number): Promise<User>;
-  findById(id: number): Promise<User | undefined>;
-  findByUsername(username: string): Promise<User | undefined>;
-  list(): Promise<User[]>;
-  setActive(id: number, active: boolean): Promise<void>;
-  setPasswordHash(id: number, passwordHash: string): Promise<void>;
-  recordLogin(id: number, at: number): Promise<void>;
-}
-
+import type { UserRepository } from '../users/user.ts';
 /** Why a refresh token was blacklisted. */
 export type RevocationReason = 'logout' | 'rotated' | 'reuse' | 'logout_all' | 'password_change';
 

@@ -4,7 +4,8 @@
  */
 import { AppError } from '../errors/app-error.ts';
 import { messages } from '../errors/messages.ts';
-import type { Store, User } from '../store/store.ts';
+import type { Store } from '../store/store.ts';
+import type { User } from '../users/user.ts';
 import { invalidToken } from './jwt-codec.ts';
 import { userIdOf } from './token-claims.ts';
 import type { TokenService } from './token-service.ts';

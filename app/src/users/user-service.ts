@@ -5,7 +5,8 @@ import type { Clock } from '../clock.ts';
 import { epochSeconds } from '../clock.ts';
 import { AppError } from '../errors/app-error.ts';
 import { messages } from '../errors/messages.ts';
-import { AlreadyExistsError, type Store, type User } from '../store/store.ts';
+import { AlreadyExistsError, type Store } from '../store/store.ts';
+import type { User } from './user.ts';
 import { hashingSlots } from './hashing-slots.ts';
 import {
   hashPassword,

@@ -4,7 +4,7 @@
  */
 import type { RequestHandler } from 'express';
 import type { AccessAuthentication } from '../../tokens/access-authentication.ts';
-import type { User } from '../../store/store.ts';
+import type { User } from '../../users/user.ts';
 
 declare module 'express-serve-static-core' {
   interface Request {

@@ -1,5 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { AlreadyExistsError, type User, type UserRepository } from '../store.ts';
+import type { User, UserRepository } from '../../users/user.ts';
+import { AlreadyExistsError } from '../store.ts';
 
 type Row = Record<string, unknown>;
 

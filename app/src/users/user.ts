@@ -1,0 +1,23 @@
+/**
+ * A user as the app knows it, and what the users need from storage: the store implements this
+ * interface, the user service and authentication use it.
+ */
+export interface User {
+  id: number;
+  username: string;
+  passwordHash: string;
+  isActive: boolean;
+  dateJoined: number;
+  lastLogin: number | null;
+}
+
+export interface UserRepository {
+  /** Throws AlreadyExistsError when the username is taken. */
+  create(username: string, passwordHash: string, at: number): Promise<User>;
+  findById(id: number): Promise<User | undefined>;
+  findByUsername(username: string): Promise<User | undefined>;
+  list(): Promise<User[]>;
+  setActive(id: number, active: boolean): Promise<void>;
+  setPasswordHash(id: number, passwordHash: string): Promise<void>;
+  recordLogin(id: number, at: number): Promise<void>;
+}
