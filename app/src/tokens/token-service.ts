@@ -1,23 +1,20 @@
 /**
- * Issuing, refreshing, verifying and revoking tokens: simplejwt's semantics, plus refresh-token
- * families. Every refresh token descends from a login; presenting one that was already rotated
- * means two parties hold the chain, so the whole family is revoked (reuse detection, as in
- * https://datatracker.ietf.org/doc/html/draft-ietf-oauth-security-topics#section-4.14.2).
+ * Issuing, refreshing, verifying and revoking tokens: simplejwt's semantics, with the refresh
+ * tokens of a login kept as a family (refresh-token-rotation.ts).
  */
 import { epochSeconds, type Clock } from '../clock.ts';
 import { AppError } from '../errors/app-error.ts';
 import { messages } from '../errors/messages.ts';
 import { unobservedAuthEvents, type AuthEvents } from '../metrics/auth-events.ts';
-import type { OutstandingToken, Store, User } from '../store/store.ts';
+import type { Store } from '../store/store.ts';
+import type { User } from '../users/user.ts';
 import { invalidToken, type Claims, type JwtCodec } from './jwt-codec.ts';
-import { checkClaims, newJti, tokenClaims, userIdOf } from './token-claims.ts';
+import { createRefreshTokenRotation, type RotationPolicy } from './refresh-token-rotation.ts';
+import { checkClaims, tokenClaims } from './token-claims.ts';
 
-export interface TokenPolicy {
+export interface TokenPolicy extends RotationPolicy {
   accessLifetimeSeconds: number;
-  refreshLifetimeSeconds: number;
   rotateRefreshTokens: boolean;
-  blacklistAfterRotation: boolean;
-  reuseDetection: boolean;
 }
 
 export interface TokenPair {
@@ -38,20 +35,7 @@ export function createTokenService(
   events: AuthEvents = unobservedAuthEvents,
 ) {
   const now = () => epochSeconds(clock);
-
-  const outstandingFor = (
-    claims: Claims,
-    userId: number,
-    parentJti: string | null,
-    familyId?: string,
-  ): OutstandingToken => ({
-    jti: String(claims.jti),
-    userId,
-    familyId: familyId ?? String(claims.jti),
-    parentJti,
-    createdAt: Number(claims.iat ?? now()),
-    expiresAt: Number(claims.exp),
-  });
+  const rotation = createRefreshTokenRotation(store, codec, now, policy, events);
 
   /** An access token made from a refresh token: its claims but for type, exp and jti. */
   function accessFrom(refresh: Claims, issuedAt: number): string {
@@ -65,55 +49,22 @@ export function createTokenService(
     return codec.encode({ ...own, ...refresh, token_type, exp, iat, jti });
   }
 
-  async function refuseBlacklisted(jti: unknown): Promise<void> {
-    if (typeof jti !== 'string') return;
-    const blacklisting = await store.tokens.findBlacklisting(jti);
-    if (!blacklisting) return;
-    if (blacklisting.reason === 'rotated' && policy.reuseDetection) {
-      const record = await store.tokens.findOutstanding(jti);
-      if (record) {
-        await store.tokens.revokeFamily(record.familyId, 'reuse', now());
-        events.reuseDetected();
-      }
-    }
-    throw invalidToken(messages.tokenBlacklisted);
-  }
-
-  /** A refresh token that may be used: signed, live, not blacklisted, of the refresh type. */
-  async function validRefresh(raw: string): Promise<{ claims: Claims; record: OutstandingToken }> {
-    const claims = codec.decode(raw, now());
-    await refuseBlacklisted(claims.jti);
-    checkClaims(claims, 'refresh');
-    const userId = userIdOf(claims);
-    if (userId === undefined) throw invalidToken(messages.noUserIdentification);
-    const record =
-      (await store.tokens.findOutstanding(String(claims.jti))) ??
-      outstandingFor(claims, userId, null);
-    return { claims, record };
-  }
-
   async function requireActiveUser(userId: number): Promise<void> {
     const user = await store.users.findById(userId);
     if (!user?.isActive) throw new AppError('no_active_account', messages.noActiveAccountForToken);
-  }
-
-  /** Of concurrent uses of one token only one gets here first; the others are reuses. */
-  async function lostRace(jti: string): Promise<never> {
-    await refuseBlacklisted(jti);
-    throw invalidToken(messages.tokenBlacklisted);
   }
 
   return {
     async issuePair(user: User): Promise<TokenPair> {
       const issuedAt = now();
       const refresh = tokenClaims('refresh', user.id, issuedAt, policy.refreshLifetimeSeconds);
-      await store.tokens.recordOutstanding(outstandingFor(refresh, user.id, null));
+      await rotation.recordLogin(refresh, user.id);
       events.issued();
       return { refresh: codec.encode(refresh), access: accessFrom(refresh, issuedAt) };
     },
 
     async refresh(raw: string): Promise<RefreshResult> {
-      const { claims, record } = await validRefresh(raw);
+      const { claims, record } = await rotation.validRefresh(raw);
       await requireActiveUser(record.userId);
       const issuedAt = now();
       const access = accessFrom(claims, issuedAt);
@@ -121,19 +72,7 @@ export function createTokenService(
         events.refreshed();
         return { access };
       }
-
-      const next: Claims = {
-        ...claims,
-        exp: issuedAt + Math.round(policy.refreshLifetimeSeconds),
-        iat: issuedAt,
-        jti: newJti(),
-      };
-      const nextRecord = outstandingFor(next, record.userId, record.jti, record.familyId);
-      if (policy.blacklistAfterRotation) {
-        if (!(await store.tokens.rotate(record, nextRecord, issuedAt))) await lostRace(record.jti);
-      } else {
-        await store.tokens.recordOutstanding(nextRecord);
-      }
+      const next = await rotation.rotate(claims, record, issuedAt);
       events.refreshed();
       return { access, refresh: codec.encode(next) };
     },
@@ -148,8 +87,7 @@ export function createTokenService(
     },
 
     async blacklist(raw: string): Promise<void> {
-      const { record } = await validRefresh(raw);
-      if (!(await store.tokens.blacklist(record, 'logout', now()))) await lostRace(record.jti);
+      await rotation.blacklist(raw);
       events.blacklisted();
     },
 
