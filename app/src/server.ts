@@ -2,12 +2,13 @@
  * Builds the app from its configuration and runs it on a port: `startServer()` and the returned
  * `stop()`. Tests start it on port 0 with their own clock and database file.
  */
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import net, { type AddressInfo, type Socket } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config/settings.ts';
 import { messages } from './errors/messages.ts';
 import { createApp } from './http/create-app.ts';
+import { createDrain } from './http/graceful-drain.ts';
 import { createRefreshCookie } from './http/refresh-cookie.ts';
 import { silentLogger, type Logger } from './logging/logger.ts';
 import { createAppMetrics, type AppMetrics } from './metrics/app-metrics.ts';
@@ -62,14 +63,12 @@ export async function startServer(
     bodyLimitBytes: config.bodyLimitBytes,
   });
 
-  // While stopping, each response closes its connection, so keep-alive clients move elsewhere:
-  // responses begun before the stop as well as after it.
-  let stopping = false;
-  const inFlight = new Set<ServerResponse>();
+  const drain = createDrain({
+    idleGraceSeconds: config.shutdownIdleGraceSeconds,
+    timeoutSeconds: config.shutdownTimeoutSeconds,
+  });
   const server = createServer((req, res) => {
-    if (stopping) res.setHeader('Connection', 'close');
-    inFlight.add(res);
-    res.on('close', () => inFlight.delete(res));
+    drain.track(res);
     app(req, res);
   });
   answerClientErrors(server);
@@ -94,27 +93,7 @@ export async function startServer(
     keys: services.keys,
     metrics,
     async stop() {
-      stopping = true;
-      for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
-      // Stop listening, but do not close idle keep-alive connections yet (http.Server#close
-      // would): a proxy may be sending a request into one at that instant, and it would fail.
-      // The proxy closes its idle connections itself after its keepalive_timeout; requests on
-      // busy ones are answered with `Connection: close`. What is left is closed after the grace.
-      const closed = new Promise<void>((resolve) => {
-        net.Server.prototype.close.call(server, () => {
-          resolve();
-        });
-      });
-      const timers = [
-        setTimeout(() => {
-          server.closeIdleConnections();
-        }, config.shutdownIdleGraceSeconds * 1000),
-        setTimeout(() => {
-          server.closeAllConnections();
-        }, config.shutdownTimeoutSeconds * 1000),
-      ];
-      await closed;
-      for (const timer of timers) clearTimeout(timer);
+      await drain.close(server);
       await services.store.close();
     },
   };
