@@ -5,6 +5,7 @@
  */
 import type { Worker } from '../stack/pm2-cluster.ts';
 import { parsePrometheusText, total, type Sample } from './prometheus-text.ts';
+import { metricNames } from '../app/src/metrics/metric-names.ts';
 
 export interface Scrape {
   at: number;
@@ -61,7 +62,7 @@ function quantileMs(previous: Sample[], current: Sample[], q: number): number | 
   const buckets = (samples: Sample[]) => {
     const byBound = new Map<number, number>();
     for (const s of samples) {
-      if (s.name !== 'http_request_duration_seconds_bucket') continue;
+      if (s.name !== `${metricNames.httpDuration}_bucket`) continue;
       const bound = s.labels.le === '+Inf' ? Infinity : Number(s.labels.le);
       byBound.set(bound, (byBound.get(bound) ?? 0) + s.value);
     }
@@ -91,36 +92,24 @@ function quantileMs(previous: Sample[], current: Sample[], q: number): number | 
 
 const perSecond = (delta: number, ms: number) => (ms > 0 ? (delta * 1000) / ms : null);
 
-export function buildSnapshot(
-  metricsUrl: string,
-  current: Scrape | undefined,
-  previous: Scrape | undefined,
+/** One row per worker: pm2's view joined on pid with the worker's share of the metrics. */
+function workerViews(
+  samples: Sample[],
+  before: Sample[] | undefined,
+  window: number,
   pm2Workers: Worker[] | undefined,
-  problem: string | null = null,
-): Snapshot {
-  const samples = current?.samples ?? [];
-  const before = previous?.samples;
-  const window = current && previous ? current.at - previous.at : 0;
-  const rate = (value: (s: Sample[]) => number) =>
-    before ? perSecond(value(samples) - value(before), window) : null;
-  const requests = (s: Sample[]) => total(s, 'http_requests_total');
-  const serverErrors = (s: Sample[]) =>
-    total(s, 'http_requests_total', (labels) => (labels.status ?? '').startsWith('5'));
-  const failedLogins = (s: Sample[]) => total(s, 'auth_login_failures_total');
-
+): WorkerView[] {
   // Workers that answered the scrape; one that did not has no pid to join on.
-  const fromMetrics = samples.filter((s) => s.name === 'app_worker_up' && s.labels.pid);
+  const fromMetrics = samples.filter((s) => s.name === metricNames.workerUp && s.labels.pid);
   const workerOf = (pid: number) => fromMetrics.find((s) => s.labels.pid === String(pid));
   const workerSample = (name: string, pid: number, from: Sample[]) =>
     from.find((s) => s.name === name && s.labels.pid === String(pid))?.value;
   const workerRow = (pid: number, pm2: Worker | undefined): WorkerView => {
     const inMetrics = workerOf(pid);
     const worker = inMetrics?.labels.worker;
-    const ready = workerSample('app_worker_ready', pid, samples);
-    const workerRequests = workerSample('app_worker_http_requests_total', pid, samples) ?? 0;
-    const earlier = before
-      ? workerSample('app_worker_http_requests_total', pid, before)
-      : undefined;
+    const ready = workerSample(metricNames.workerReady, pid, samples);
+    const workerRequests = workerSample(metricNames.workerRequests, pid, samples) ?? 0;
+    const earlier = before ? workerSample(metricNames.workerRequests, pid, before) : undefined;
     return {
       worker: worker === undefined ? null : Number(worker),
       pid,
@@ -138,7 +127,44 @@ export function buildSnapshot(
   const workers = pm2Workers
     ? pm2Workers.map((w) => workerRow(w.pid, w))
     : fromMetrics.map((s) => workerRow(Number(s.labels.pid), undefined));
-  workers.sort((a, b) => (a.worker ?? 99) - (b.worker ?? 99) || a.pid - b.pid);
+  return workers.sort((a, b) => (a.worker ?? 99) - (b.worker ?? 99) || a.pid - b.pid);
+}
+
+/** nginx's stub_status as the metrics export it; null where the stack has no nginx. */
+function nginxView(samples: Sample[]): Snapshot['nginx'] {
+  const sum = (name: string) => total(samples, name);
+  return samples.some((s) => s.name === metricNames.nginxUp)
+    ? {
+        up: sum(metricNames.nginxUp) === 1,
+        active: sum(metricNames.nginxActive),
+        reading: sum(metricNames.nginxReading),
+        writing: sum(metricNames.nginxWriting),
+        waiting: sum(metricNames.nginxWaiting),
+        accepted: sum(metricNames.nginxAccepted),
+        handled: sum(metricNames.nginxHandled),
+        requests: sum(metricNames.nginxRequests),
+      }
+    : null;
+}
+
+export function buildSnapshot(
+  metricsUrl: string,
+  current: Scrape | undefined,
+  previous: Scrape | undefined,
+  pm2Workers: Worker[] | undefined,
+  problem: string | null = null,
+): Snapshot {
+  const samples = current?.samples ?? [];
+  const before = previous?.samples;
+  const window = current && previous ? current.at - previous.at : 0;
+  const rate = (value: (s: Sample[]) => number) =>
+    before ? perSecond(value(samples) - value(before), window) : null;
+  const requests = (s: Sample[]) => total(s, metricNames.httpRequests);
+  const serverErrors = (s: Sample[]) =>
+    total(s, metricNames.httpRequests, (labels) => (labels.status ?? '').startsWith('5'));
+  const failedLogins = (s: Sample[]) => total(s, metricNames.loginFailures);
+
+  const workers = workerViews(samples, before, window, pm2Workers);
 
   const requestRate = rate(requests);
   const errorRate = rate(serverErrors);
@@ -163,22 +189,11 @@ export function buildSnapshot(
     failed_logins_total: failedLogins(samples),
     failed_logins_per_minute: failedLoginRate === null ? null : failedLoginRate * 60,
     tokens: {
-      issued: sum('auth_tokens_issued_total'),
-      refreshed: sum('auth_tokens_refreshed_total'),
-      blacklisted: sum('auth_tokens_blacklisted_total'),
-      reuse_detected: sum('auth_refresh_reuse_detected_total'),
+      issued: sum(metricNames.tokensIssued),
+      refreshed: sum(metricNames.tokensRefreshed),
+      blacklisted: sum(metricNames.tokensBlacklisted),
+      reuse_detected: sum(metricNames.refreshReuse),
     },
-    nginx: samples.some((s) => s.name === 'nginx_up')
-      ? {
-          up: sum('nginx_up') === 1,
-          active: sum('nginx_connections_active'),
-          reading: sum('nginx_connections_reading'),
-          writing: sum('nginx_connections_writing'),
-          waiting: sum('nginx_connections_waiting'),
-          accepted: sum('nginx_connections_accepted_total'),
-          handled: sum('nginx_connections_handled_total'),
-          requests: sum('nginx_http_requests_total'),
-        }
-      : null,
+    nginx: nginxView(samples),
   };
 }

@@ -5,6 +5,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AuthEvents } from './auth-events.ts';
+import { metricNames } from './metric-names.ts';
 
 export interface AppMetrics {
   registry: Registry;
@@ -19,13 +20,13 @@ export function createAppMetrics(ready: () => Promise<boolean>): AppMetrics {
   const registers = [registry];
 
   const requests = new Counter({
-    name: 'http_requests_total',
+    name: metricNames.httpRequests,
     help: 'HTTP requests answered, by method, route pattern and status.',
     labelNames: ['method', 'route', 'status'],
     registers,
   });
   const duration = new Histogram({
-    name: 'http_request_duration_seconds',
+    name: metricNames.httpDuration,
     help: 'Time from request to response, by method, route pattern and status.',
     labelNames: ['method', 'route', 'status'],
     // Around what a token request costs: a few ms for /hello/, scrypt's ~100 ms for a login.
@@ -33,19 +34,16 @@ export function createAppMetrics(ready: () => Promise<boolean>): AppMetrics {
     registers,
   });
   const counter = (name: string, help: string) => new Counter({ name, help, registers });
-  const issued = counter('auth_tokens_issued_total', 'Logins that issued a token pair.');
-  const refreshed = counter(
-    'auth_tokens_refreshed_total',
-    'Refreshes that issued an access token.',
-  );
-  const blacklisted = counter('auth_tokens_blacklisted_total', 'Refresh tokens logged out.');
+  const issued = counter(metricNames.tokensIssued, 'Logins that issued a token pair.');
+  const refreshed = counter(metricNames.tokensRefreshed, 'Refreshes that issued an access token.');
+  const blacklisted = counter(metricNames.tokensBlacklisted, 'Refresh tokens logged out.');
   const reuse = counter(
-    'auth_refresh_reuse_detected_total',
+    metricNames.refreshReuse,
     'Rotated refresh tokens presented again; each revoked its family.',
   );
-  const failedLogins = counter('auth_login_failures_total', 'Logins refused.');
+  const failedLogins = counter(metricNames.loginFailures, 'Logins refused.');
   new Gauge({
-    name: 'process_uptime_seconds',
+    name: metricNames.uptime,
     help: 'Seconds since this process started.',
     registers,
     aggregator: 'min',
@@ -54,7 +52,7 @@ export function createAppMetrics(ready: () => Promise<boolean>): AppMetrics {
     },
   });
   new Gauge({
-    name: 'app_ready',
+    name: metricNames.ready,
     help: '1 when /readyz answers 200 (database and keys); summed, the ready workers.',
     registers,
     async collect() {

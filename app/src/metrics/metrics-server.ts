@@ -18,6 +18,7 @@ import {
 } from 'prom-client';
 import type { AppMetrics } from './app-metrics.ts';
 import { nginxSeries, parseNginxStatus } from './nginx-status.ts';
+import { metricNames } from './metric-names.ts';
 
 type WorkerMetrics = MetricObjectWithValues<MetricValue<string>>[];
 
@@ -55,24 +56,24 @@ const sumOf = (
 
 /** Each worker's share, labelled by worker and pid; a worker that did not answer is up 0 alone. */
 const workerShares: [string, 'gauge' | 'counter', string, (metrics: WorkerMetrics) => number][] = [
-  ['app_worker_up', 'gauge', 'Whether the worker answered this scrape.', () => 1],
+  [metricNames.workerUp, 'gauge', 'Whether the worker answered this scrape.', () => 1],
   [
-    'app_worker_ready',
+    metricNames.workerReady,
     'gauge',
     'Whether the worker would answer /readyz with 200.',
-    (m) => sumOf(m, 'app_ready'),
+    (m) => sumOf(m, metricNames.ready),
   ],
   [
-    'app_worker_http_requests_total',
+    metricNames.workerRequests,
     'counter',
     'Requests this worker answered.',
-    (m) => sumOf(m, 'http_requests_total'),
+    (m) => sumOf(m, metricNames.httpRequests),
   ],
   [
-    'app_worker_http_server_errors_total',
+    metricNames.workerServerErrors,
     'counter',
     'Requests this worker answered with a 5xx.',
-    (m) => sumOf(m, 'http_requests_total', (labels) => String(labels.status).startsWith('5')),
+    (m) => sumOf(m, metricNames.httpRequests, (labels) => String(labels.status).startsWith('5')),
   ],
 ];
 
@@ -81,7 +82,7 @@ function workerSeries(reports: (WorkerReport | undefined)[]): string {
     const lines = reports.flatMap((report, instance) => {
       if (report)
         return [`${name}{worker="${instance}",pid="${report.pid}"} ${value(report.metrics)}`];
-      return name === 'app_worker_up' ? [`${name}{worker="${instance}"} 0`] : [];
+      return name === metricNames.workerUp ? [`${name}{worker="${instance}"} 0`] : [];
     });
     return [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...lines].join('\n');
   });

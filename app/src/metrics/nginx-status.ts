@@ -6,6 +6,7 @@
  *   Reading: 0 Writing: 1 Waiting: 1
  * https://nginx.org/en/docs/http/ngx_http_stub_status_module.html
  */
+import { metricNames } from './metric-names.ts';
 export interface NginxStatus {
   active: number;
   accepted: number;
@@ -30,16 +31,17 @@ export function parseNginxStatus(text: string): NginxStatus | undefined {
 
 /** The Prometheus text of a status; `undefined` (nginx not answering) is nginx_up 0 alone. */
 export function nginxSeries(status: NginxStatus | undefined): string {
-  const lines = ['# TYPE nginx_up gauge', `nginx_up ${status ? 1 : 0}`];
+  const up = metricNames.nginxUp;
+  const lines = [`# TYPE ${up} gauge`, `${up} ${status ? 1 : 0}`];
   if (!status) return `${lines.join('\n')}\n`;
   const series: [string, 'gauge' | 'counter', number][] = [
-    ['nginx_connections_active', 'gauge', status.active],
-    ['nginx_connections_reading', 'gauge', status.reading],
-    ['nginx_connections_writing', 'gauge', status.writing],
-    ['nginx_connections_waiting', 'gauge', status.waiting],
-    ['nginx_connections_accepted_total', 'counter', status.accepted],
-    ['nginx_connections_handled_total', 'counter', status.handled],
-    ['nginx_http_requests_total', 'counter', status.requests],
+    [metricNames.nginxActive, 'gauge', status.active],
+    [metricNames.nginxReading, 'gauge', status.reading],
+    [metricNames.nginxWriting, 'gauge', status.writing],
+    [metricNames.nginxWaiting, 'gauge', status.waiting],
+    [metricNames.nginxAccepted, 'counter', status.accepted],
+    [metricNames.nginxHandled, 'counter', status.handled],
+    [metricNames.nginxRequests, 'counter', status.requests],
   ];
   for (const [name, type, value] of series)
     lines.push(`# TYPE ${name} ${type}`, `${name} ${value}`);
