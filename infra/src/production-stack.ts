@@ -37,22 +37,13 @@ export interface StackResources {
   containers: docker.Container[];
 }
 
-export function declareProductionStack(
+/** Local builds from the repository root, never pushed: the engine that builds an image runs it. */
+function declareImages(
   name: string,
   config: StackConfig,
-  signingKey: pulumi.Output<string>,
-): StackResources {
-  const provider =
-    config.dockerHost === undefined
-      ? undefined
-      : new docker.Provider(`${name}-engine`, { host: config.dockerHost });
-  const opts: pulumi.CustomResourceOptions = provider ? { provider } : {};
-
-  const network = new docker.Network(`${name}-net`, { name: `${name}-net` }, opts);
-  const data = new docker.Volume(`${name}-data`, { name: `${name}-data` }, opts);
-
-  // Local builds from the repository root, never pushed: the engine that builds an image is the
-  // one that runs it.
+  aliases: string[],
+  opts: pulumi.CustomResourceOptions,
+) {
   const localImage = (image: string, dockerfile: string, args: Record<string, string>) =>
     new docker.Image(
       `${name}-${image}-image`,
@@ -63,18 +54,23 @@ export function declareProductionStack(
       },
       opts,
     );
-  const aliases = Array.from({ length: config.replicas }, (_, i) => appAlias(i + 1));
-  const appImage = localImage('api', 'app/Dockerfile', { NODE_BASE: config.appBaseImage });
-  const nginxImage = localImage('nginx', 'nginx/Dockerfile', {
-    NODE_BASE: config.appBaseImage,
-    NGINX_BASE: config.nginxBaseImage,
-    UPSTREAMS: aliases.join(','),
-    PORT: String(nginxPort),
-    TOKEN_RATE: config.tokenRate,
-    TOKEN_BURST: String(config.tokenBurst),
-  });
+  return {
+    app: localImage('api', 'app/Dockerfile', { NODE_BASE: config.appBaseImage }),
+    nginx: localImage('nginx', 'nginx/Dockerfile', {
+      NODE_BASE: config.appBaseImage,
+      NGINX_BASE: config.nginxBaseImage,
+      UPSTREAMS: aliases.join(','),
+      PORT: String(nginxPort),
+      APP_PORT: String(appPort),
+      TOKEN_RATE: config.tokenRate,
+      TOKEN_BURST: String(config.tokenBurst),
+    }),
+  };
+}
 
-  const appSettings = [
+/** The app containers' environment: a secret as a whole, since it carries the signing key. */
+function appEnvironment(config: StackConfig, signingKey: pulumi.Output<string>) {
+  const settings = [
     `PM2_INSTANCES=${config.workersPerContainer}`,
     `APP_PORT=${appPort}`,
     // nginx reaches the app from the Docker network's private addresses.
@@ -88,9 +84,25 @@ export function declareProductionStack(
       : [`REFRESH_TOKEN_LIFETIME=${config.refreshTokenLifetime}`]),
   ];
   // A secret in, a secret out: Pulumi encrypts the whole list in its state.
-  const appEnvironment = pulumi.secret(
-    signingKey.apply((key) => [...appSettings, `JWT_SIGNING_KEY=${key}`]),
-  );
+  return pulumi.secret(signingKey.apply((key) => [...settings, `JWT_SIGNING_KEY=${key}`]));
+}
+
+export function declareProductionStack(
+  name: string,
+  config: StackConfig,
+  signingKey: pulumi.Output<string>,
+): StackResources {
+  const provider =
+    config.dockerHost === undefined
+      ? undefined
+      : new docker.Provider(`${name}-engine`, { host: config.dockerHost });
+  const opts: pulumi.CustomResourceOptions = provider ? { provider } : {};
+
+  const network = new docker.Network(`${name}-net`, { name: `${name}-net` }, opts);
+  const data = new docker.Volume(`${name}-data`, { name: `${name}-data` }, opts);
+  const aliases = Array.from({ length: config.replicas }, (_, i) => appAlias(i + 1));
+  const images = declareImages(name, config, aliases, opts);
+  const envs = appEnvironment(config, signingKey);
 
   const apps = aliases.map(
     (alias) =>
@@ -98,8 +110,8 @@ export function declareProductionStack(
         `${name}-${alias}`,
         {
           name: `${name}-${alias}`,
-          image: appImage.repoDigest,
-          envs: appEnvironment,
+          image: images.app.repoDigest,
+          envs,
           networksAdvanced: [{ name: network.name, aliases: [alias] }],
           volumes: [{ volumeName: data.name, containerPath: '/data' }],
           healthcheck: {
@@ -125,7 +137,7 @@ export function declareProductionStack(
     `${name}-nginx`,
     {
       name: `${name}-nginx`,
-      image: nginxImage.repoDigest,
+      image: images.nginx.repoDigest,
       networksAdvanced: [{ name: network.name, aliases: ['nginx'] }],
       ports: [{ internal: nginxPort, external: config.publicPort, ip: config.publicHost }],
       memory: 128,

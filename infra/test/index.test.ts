@@ -74,6 +74,15 @@ describe('the Pulumi program', () => {
     assert.match(build.dockerfile, /nginx\/Dockerfile$/);
   });
 
+  it("builds nginx's upstreams on the port the app containers listen on", async () => {
+    const run = await runProgram(base);
+    const nginxImage = ofType(run, 'docker:index/image:Image')[1];
+    const { args } = field(nginxImage, 'build') as { args: Record<string, string> };
+    const envs = field(containers(run.resources)[0], 'envs') as { value: string[] };
+    assert.ok(args.APP_PORT);
+    assert.ok(envs.value.includes(`APP_PORT=${args.APP_PORT}`), envs.value.join(' '));
+  });
+
   it('publishes nginx on 127.0.0.1:8080 unless told otherwise, and says where in its url output', async () => {
     const byDefault = await runProgram(base);
     const nginx = containers(byDefault.resources).at(-1);
