@@ -106,6 +106,51 @@ async function measureTarget(
   return { figures, timeSeries, problems };
 }
 
+/** The stack given with --target and its test user, or the two local servers this run starts. */
+async function chooseTargets(settings: LoadtestSettings): Promise<{
+  urls: Record<string, string>;
+  credentials: { username: string; password: string };
+  local?: LocalTargets;
+}> {
+  if (!settings.target) {
+    const local = await startLocalTargets(say);
+    return { urls: local.urls, credentials: local.credentials, local };
+  }
+  const { user, password } = readSettings(targetUserSchema, process.env, 'production', []);
+  if (!user || !password) {
+    throw new RunFailed(
+      '--target needs the test user of that stack: set LOADTEST_USER and LOADTEST_PASSWORD (create it with `npm run users -- add` there)',
+    );
+  }
+  return { urls: { target: settings.target }, credentials: { username: user, password } };
+}
+
+/** results.json before any figure: what ran, where, with which settings. */
+function emptyResults(
+  settings: LoadtestSettings,
+  urls: Record<string, string>,
+  k6Version: string,
+  startedAt: Date,
+): Results {
+  return {
+    targets: {},
+    time_series: {},
+    urls,
+    machine: describeMachine(k6Version, settings.target ? null : cpus().length),
+    settings: {
+      duration_s: settings.durationSeconds,
+      warmup_s: settings.warmupSeconds,
+      rates_per_s: Object.fromEntries(
+        settings.scenarios.map((s) => [s, rateOfScenario(s, settings.rate)]),
+      ),
+      scenarios: settings.scenarios,
+      executor: 'constant-arrival-rate',
+      started_at: startedAt.toISOString(),
+      notes: notes(settings, !settings.target),
+    },
+  };
+}
+
 async function main(settings: LoadtestSettings): Promise<void> {
   const k6 = findK6();
   const startedAt = new Date();
@@ -125,55 +170,19 @@ async function main(settings: LoadtestSettings): Promise<void> {
   }
 
   try {
-    let urls: Record<string, string>;
-    let credentials: { username: string; password: string };
-    if (settings.target) {
-      const { user: username, password } = readSettings(
-        targetUserSchema,
-        process.env,
-        'production',
-        [],
-      );
-      if (!username || !password) {
-        throw new RunFailed(
-          '--target needs the test user of that stack: set LOADTEST_USER and LOADTEST_PASSWORD (create it with `npm run users -- add` there)',
-        );
-      }
-      urls = { target: settings.target };
-      credentials = { username, password };
-    } else {
-      local = await startLocalTargets(say);
-      urls = local.urls;
-      credentials = local.credentials;
-    }
-
+    const targets = await chooseTargets(settings);
+    local = targets.local;
     const dir = reportDir(reportsRoot, startedAt);
     const env = {
-      LOADTEST_USER: credentials.username,
-      LOADTEST_PASSWORD: credentials.password,
+      LOADTEST_USER: targets.credentials.username,
+      LOADTEST_PASSWORD: targets.credentials.password,
       LOADTEST_RATE: String(settings.rate),
       LOADTEST_DURATION: settings.duration,
       LOADTEST_WARMUP: settings.warmup,
     };
-    const results: Results = {
-      targets: {},
-      time_series: {},
-      urls,
-      machine: describeMachine(k6.version, settings.target ? null : cpus().length),
-      settings: {
-        duration_s: settings.durationSeconds,
-        warmup_s: settings.warmupSeconds,
-        rates_per_s: Object.fromEntries(
-          settings.scenarios.map((s) => [s, rateOfScenario(s, settings.rate)]),
-        ),
-        scenarios: settings.scenarios,
-        executor: 'constant-arrival-rate',
-        started_at: startedAt.toISOString(),
-        notes: notes(settings, !settings.target),
-      },
-    };
+    const results = emptyResults(settings, targets.urls, k6.version, startedAt);
     const problems: string[] = [];
-    for (const [name, url] of Object.entries(urls)) {
+    for (const [name, url] of Object.entries(targets.urls)) {
       const measured = await measureTarget(k6.binary, name, url, settings, env, dir);
       results.targets[name] = measured.figures;
       results.time_series[name] = measured.timeSeries;
