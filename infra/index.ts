@@ -13,11 +13,11 @@ try {
   if (!(error instanceof ConfigError)) throw error;
   throw new pulumi.RunError(`bad stack configuration:\n  ${error.problems.join('\n  ')}`);
 }
-const signingKey = config.requireSecret('jwtSigningKey').apply((key) => {
-  const problems = signingKeyProblems(key, settings.jwtAlgorithm);
-  if (problems.length > 0) throw new pulumi.RunError(problems.join('\n'));
-  return key;
-});
+const signingKey = config.requireSecret('jwtSigningKey');
+// Checked before any resource is declared: a key the app would refuse stops `pulumi up` with the
+// app's own one line, instead of a failed container or a serialization error.
+const keyProblems = signingKeyProblems(config.require('jwtSigningKey'), settings.jwtAlgorithm);
+if (keyProblems.length > 0) throw new pulumi.RunError(keyProblems.join('\n'));
 
 const stack = declareProductionStack(
   `${pulumi.getProject()}-${pulumi.getStack()}`,

@@ -16,6 +16,20 @@ const appPort = 3000;
 /** The port nginx listens on inside its container. */
 const nginxPort = 8080;
 
+/**
+ * How long a container removed or replaced by `pulumi up`/`destroy` may take to stop, and how long
+ * Docker waits on its own stop: above pm2's drain (ecosystem.config.cjs kill_timeout, 16 s) and
+ * nginx's graceful quit. Without destroyGraceSeconds the provider stops with a timeout of 0, a
+ * SIGKILL right after the SIGTERM, and in-flight requests are cut.
+ */
+export const stopGraceSeconds = 25;
+
+/**
+ * Memory as a limit with no swap beyond it: Docker would set swap to twice the memory on its
+ * own, which the provider reads back as a change after every `up`.
+ */
+const memoryLimit = (mebibytes: number) => ({ memory: mebibytes, memorySwap: mebibytes });
+
 /** The network alias of app container `index` (1-based): nginx's upstream names these. */
 const appAlias = (index: number) => `app-${index}`;
 
@@ -124,9 +138,9 @@ export function declareProductionStack(
           // `pulumi up` returns once the app answers /readyz, not when the process starts.
           wait: true,
           waitTimeout: 120,
-          memory: config.appMemoryMb,
-          // pm2 gives each worker 16 s to drain (ecosystem.config.cjs kill_timeout).
-          stopTimeout: 20,
+          ...memoryLimit(config.appMemoryMb),
+          stopTimeout: stopGraceSeconds,
+          destroyGraceSeconds: stopGraceSeconds,
           ...lockedDown,
         },
         { ...opts, additionalSecretOutputs: ['envs'] },
@@ -140,8 +154,9 @@ export function declareProductionStack(
       image: images.nginx.repoDigest,
       networksAdvanced: [{ name: network.name, aliases: ['nginx'] }],
       ports: [{ internal: nginxPort, external: config.publicPort, ip: config.publicHost }],
-      memory: 128,
-      stopTimeout: 20,
+      ...memoryLimit(128),
+      stopTimeout: stopGraceSeconds,
+      destroyGraceSeconds: stopGraceSeconds,
       ...lockedDown,
     },
     // nginx looks its upstreams up once, when it starts: the app containers must exist by then.

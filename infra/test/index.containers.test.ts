@@ -13,7 +13,7 @@ import { imageExists, requireEngine } from '../../tools/docker.ts';
 import { localBaseImages } from '../../tools/base-images/local-base-images.ts';
 import { freePort, waitForOk } from '../../tools/network.ts';
 import { deploy, dockerSteps, healthOf, runDocker } from './support/docker-cli.ts';
-import { runProgram, type ProgramRun } from './support/mock-runtime.ts';
+import { ofType, runProgram, type ProgramRun } from './support/mock-runtime.ts';
 
 const stackName = 'containertest';
 const prefix = `prodstack-${stackName}-`;
@@ -59,7 +59,7 @@ function removeLeftovers(): void {
 
 describe('the Pulumi program on a real Docker engine', { timeout: 15 * 60_000 }, () => {
   let run: ProgramRun;
-  let removeStack: (() => void) | undefined;
+  let removeStack: (() => Promise<void>) | undefined;
   let apps: string[];
   let api: string;
 
@@ -100,8 +100,8 @@ describe('the Pulumi program on a real Docker engine', { timeout: 15 * 60_000 },
     inContainer(apps[0] ?? '', ['node', 'dist/cli/users-cli.js', 'add', 'alice'], `${password}\n`);
   });
 
-  after(() => {
-    removeStack?.();
+  after(async () => {
+    await removeStack?.();
     removeLeftovers();
   });
 
@@ -178,9 +178,35 @@ describe('the Pulumi program on a real Docker engine', { timeout: 15 * 60_000 },
     }
   });
 
-  it('removes everything it created: no container, network or volume is left', () => {
-    removeStack?.();
+  it('sends the image builds only what they copy: no Pulumi stack file, no docs, no tests', () => {
+    const [image] = ofType(run, 'docker:index/image:Image');
+    const { context } = (image?.inputs.build ?? {}) as { context?: string };
+    assert.ok(context);
+    const probe = `${prefix}context-probe`;
+    const dockerfile = `FROM ${localBaseImages.debian}\nCOPY . /context\nRUN find /context -maxdepth 2 | sort\n`;
+    const built = runDocker({
+      args: ['build', '--no-cache', '--force-rm', '-t', probe, '-f', '-', context],
+      input: dockerfile,
+    });
+    runDocker({ args: ['rmi', probe] });
+    assert.equal(built.status, 0, built.output);
+    const sent = built.output.split('\n').filter((line) => line.startsWith('/context/'));
+    assert.ok(sent.includes('/context/app/src'), built.output);
+    assert.ok(sent.includes('/context/nginx/nginx.conf'), built.output);
+    for (const left of ['infra', 'docs', 'loadtest', 'README.md', 'nginx/test', 'app/test']) {
+      assert.ok(!sent.includes(`/context/${left}`), `${left} reached the build context`);
+    }
+  });
+
+  it('lets an in-flight login finish while pulumi destroy stops the containers, then leaves nothing', async () => {
+    const inFlight = send('POST', `${api}api/token/`, { json: { username: 'alice', password } });
+    // The login is in nginx and the app by now: scrypt takes a good part of a second here.
+    await sleep(30);
+    const removal = removeStack?.();
     removeStack = undefined;
+    const reply = await inFlight;
+    await removal;
+    assert.equal(reply.status, 200, reply.text);
     assert.deepEqual(leftovers(), []);
   });
 });

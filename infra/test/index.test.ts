@@ -6,11 +6,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as pulumi from '@pulumi/pulumi';
-import { join } from 'node:path';
-import { runScript } from '../../tools/testing/run-script.ts';
+import { createRequire } from 'node:module';
 import { ofType, runProgram, type DeclaredResource } from './support/mock-runtime.ts';
 
-const programRunner = join(import.meta.dirname, 'support', 'run-program.ts');
+/** pm2's description of the app: its kill_timeout is how long a worker may take to drain. */
+const ecosystem = createRequire(import.meta.url)('../../ecosystem.config.cjs') as {
+  apps: { kill_timeout: number }[];
+};
 
 const signingKey = 'a-signing-key-of-more-than-32-bytes-for-hs256';
 const base = { jwtSigningKey: signingKey };
@@ -177,11 +179,33 @@ describe('the Pulumi program', () => {
     });
   });
 
-  it('stops when the signing key is missing, or too short for the algorithm', async () => {
+  it('stops when the signing key is missing, or too short for the algorithm, with one line and no resource', async () => {
     await assert.rejects(runProgram({}), { message: /jwtSigningKey/ });
-    const short = await runScript(programRunner, [JSON.stringify({ jwtSigningKey: 'short' })]);
-    assert.notEqual(short.code, 0);
-    assert.match(short.stderr, /jwtSigningKey: HS256 needs a secret of at least 32 bytes/);
-    assert.equal(short.stdout, '');
+    const declared: DeclaredResource[] = [];
+    await assert.rejects(
+      runProgram({ jwtSigningKey: 'short' }, 'test', declared),
+      (error: Error) =>
+        pulumi.RunError.isInstance(error) &&
+        /^jwtSigningKey: HS256 needs a secret of at least 32 bytes[^\n]*$/.test(error.message),
+    );
+    assert.deepEqual(declared, []);
+  });
+
+  it('limits every container to its memory with no swap beyond it, as Docker reads it back', async () => {
+    const run = await runProgram(base);
+    for (const container of containers(run.resources)) {
+      assert.ok(Number(field(container, 'memory')) > 0, container.name);
+      assert.equal(field(container, 'memorySwap'), field(container, 'memory'), container.name);
+    }
+  });
+
+  it("gives every container longer to stop, when destroyed or replaced, than pm2's drain", async () => {
+    const { kill_timeout: drainMs } = ecosystem.apps[0] ?? {};
+    assert.ok(drainMs);
+    const run = await runProgram(base);
+    for (const container of containers(run.resources)) {
+      assert.ok(Number(field(container, 'destroyGraceSeconds')) * 1000 > drainMs, container.name);
+      assert.ok(Number(field(container, 'stopTimeout')) * 1000 > drainMs, container.name);
+    }
   });
 });

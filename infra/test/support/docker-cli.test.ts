@@ -51,7 +51,35 @@ describe('dockerSteps', () => {
       'unless-stopped',
       'web:1',
     ]);
-    assert.deepEqual(step.remove?.args, ['rm', '--force', '--volumes', 'web']);
+  });
+
+  it('removes a container as the provider does: stopped with no grace unless destroyGraceSeconds gives one', () => {
+    assert.deepEqual(
+      stepFor({}).remove?.map((command) => command.args),
+      [
+        ['stop', '--time', '0', 'web'],
+        ['rm', '--force', '--volumes', 'web'],
+      ],
+    );
+    assert.deepEqual(stepFor({ destroyGraceSeconds: 25 }).remove?.[0]?.args, [
+      'stop',
+      '--time',
+      '25',
+      'web',
+    ]);
+  });
+
+  it('limits swap in MiB like memory, and passes -1 (unlimited) as it is', () => {
+    const limited = stepFor({ memory: 256, memorySwap: 256 }).create.args;
+    assert.deepEqual(limited.slice(limited.indexOf('--memory-swap'), -1), [
+      '--memory-swap',
+      '256m',
+    ]);
+    const unlimited = stepFor({ memorySwap: -1 }).create.args;
+    assert.deepEqual(unlimited.slice(unlimited.indexOf('--memory-swap'), -1), [
+      '--memory-swap',
+      '-1',
+    ]);
   });
 
   it('passes environment values through docker’s own environment, secrets included, never in argv', () => {

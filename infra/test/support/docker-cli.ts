@@ -12,8 +12,14 @@
  * - Container: name, image, envs, networksAdvanced (one network: name, aliases), volumes
  *   (volumeName, containerPath, readOnly), ports (internal, external, ip, protocol), healthcheck
  *   (tests, interval, timeout, startPeriod, retries), wait, waitTimeout, readOnly, tmpfs,
- *   capabilities (adds, drops), securityOpts, memory, stopTimeout, restart, logDriver, logOpts
+ *   capabilities (adds, drops), securityOpts, memory, memorySwap, stopTimeout, destroyGraceSeconds,
+ *   restart, logDriver, logOpts
+ *
+ * Removal follows the provider (kreuzwerker/docker 3, which @pulumi/docker 5 wraps): a container
+ * is stopped with a timeout of destroyGraceSeconds, 0 when unset (SIGKILL right after the stop
+ * signal), then removed with its anonymous volumes; images are kept.
  */
+import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as pulumi from '@pulumi/pulumi';
 import { runTool } from '../../../tools/run-tool.ts';
@@ -31,8 +37,8 @@ export interface DockerStep {
   create: DockerCommand;
   /** A container declared with `wait`: created once it reports healthy. */
   waitHealthy?: { container: string; timeoutSeconds: number };
-  /** Absent for images: they are kept, with the build cache the next run starts from. */
-  remove?: DockerCommand;
+  /** Run in turn; absent for images: they are kept, with the build cache the next run starts from. */
+  remove?: DockerCommand[];
 }
 
 type Inputs = Record<string, unknown>;
@@ -66,7 +72,7 @@ const named =
     return {
       resource: name,
       create: { args: [kind, 'create', str(dockerName)] },
-      remove: { args: [kind, 'rm', str(dockerName)] },
+      remove: [{ args: [kind, 'rm', str(dockerName)] }],
     };
   };
 
@@ -124,7 +130,9 @@ function container(name: string, inputs: Inputs): DockerStep {
     'capabilities',
     'securityOpts',
     'memory',
+    'memorySwap',
     'stopTimeout',
+    'destroyGraceSeconds',
     'restart',
     'logDriver',
     'logOpts',
@@ -193,6 +201,11 @@ function container(name: string, inputs: Inputs): DockerStep {
   for (const option of list(c.securityOpts)) args.push('--security-opt', str(option));
   // @pulumi/docker's memory is in MiB.
   if (c.memory !== undefined) args.push('--memory', `${str(c.memory)}m`);
+  // Also MiB; -1 is unlimited swap, as in Docker.
+  if (c.memorySwap !== undefined) {
+    const swap = Number(c.memorySwap);
+    args.push('--memory-swap', swap > 0 ? `${swap}m` : String(swap));
+  }
   if (c.stopTimeout !== undefined) args.push('--stop-timeout', str(c.stopTimeout));
   if (c.restart !== undefined) args.push('--restart', str(c.restart));
   if (c.logDriver !== undefined) args.push('--log-driver', str(c.logDriver));
@@ -206,7 +219,10 @@ function container(name: string, inputs: Inputs): DockerStep {
     ...(c.wait === true
       ? { waitHealthy: { container: containerName, timeoutSeconds: Number(c.waitTimeout ?? 60) } }
       : {}),
-    remove: { args: ['rm', '--force', '--volumes', containerName] },
+    remove: [
+      { args: ['stop', '--time', String(Number(c.destroyGraceSeconds ?? 0)), containerName] },
+      { args: ['rm', '--force', '--volumes', containerName] },
+    ],
   };
 }
 
@@ -231,6 +247,22 @@ export function runDocker(command: DockerCommand): { status: number | null; outp
   const env = { ...process.env, ...command.env };
   const result = runTool('docker', command.args, env, command.input);
   return { status: result.status, output: `${result.stdout}${result.stderr}`.trim() };
+}
+
+/** The same, without blocking: the tests keep sending requests while a stack is removed. */
+export function runDockerInBackground(
+  command: DockerCommand,
+): Promise<{ status: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('docker', command.args, { env: { ...process.env, ...command.env } });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => {
+      resolve({ status, output: output.trim() });
+    });
+  });
 }
 
 function runDockerOrThrow(command: DockerCommand): string {
@@ -276,10 +308,14 @@ async function waitHealthy(containerName: string, timeoutSeconds: number): Promi
 export async function deploy(
   steps: DockerStep[],
   say: (line: string) => void,
-): Promise<{ remove: () => void }> {
+): Promise<{ remove: () => Promise<void> }> {
   const created: DockerStep[] = [];
-  const remove = () => {
-    for (const step of [...created].reverse()) if (step.remove) runDocker(step.remove);
+  /** As `pulumi destroy` does: dependents first, each container stopped with its grace period. */
+  const remove = async () => {
+    for (const step of created.reverse()) {
+      for (const command of step.remove ?? []) await runDockerInBackground(command);
+    }
+    created.length = 0;
   };
   let starting: Promise<void>[] = [];
   try {
@@ -298,7 +334,7 @@ export async function deploy(
     await Promise.all(starting);
   } catch (error) {
     await Promise.allSettled(starting);
-    remove();
+    await remove();
     throw error;
   }
   return { remove };

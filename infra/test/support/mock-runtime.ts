@@ -30,11 +30,12 @@ const valueOf = <T>(output: pulumi.Output<T>): Promise<T> =>
   new Promise((resolve) => output.apply(resolve));
 
 /** `config` is keyed without the project's namespace: `{ replicas: '3' }`. */
+/** `resources` collects what the program declares, also when it stops with an error. */
 export async function runProgram(
   config: Record<string, string>,
   stack = 'test',
+  resources: DeclaredResource[] = [],
 ): Promise<ProgramRun> {
-  const resources: DeclaredResource[] = [];
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
