@@ -29,6 +29,9 @@ export const messages = {
   headersTooLarge: 'Request header fields are too large.',
   expectedDictionary: (got: string) => `Invalid data. Expected a dictionary, but got ${got}.`,
   jsonParseError: (reason: string) => `JSON parse error - ${reason}`,
+  /** DRF's ParseError, with what was wrong. */
+  malformedRequest: (reason: string) => `Malformed request. ${reason}`,
+  tooManyFields: 'Malformed request. The form has more than 1000 fields.',
   unsupportedMediaType: (type: string) => `Unsupported media type "${type}" in request.`,
   methodNotAllowed: (method: string) => `Method "${method}" not allowed.`,
 } as const;

@@ -80,6 +80,37 @@ describe('bad input gets a JSON error, never a 500', () => {
     assert.equal(wrongMethod.headers.get('allow'), 'POST');
   });
 
+  for (const encoding of ['gzip', 'br', 'deflate']) {
+    it(`answers a body that is not valid ${encoding} with 400, not 500`, async () => {
+      const reply = await api.post('/api/token/verify/', undefined, {
+        body: 'garbage',
+        headers: { 'content-type': 'application/json', 'content-encoding': encoding },
+      });
+      assert.equal(reply.status, 400);
+      assert.match(String(reply.json.detail), /^Malformed request\. /);
+    });
+  }
+
+  it('answers a form with more than 1000 fields with 400, not 500', async () => {
+    const fields = Array.from({ length: 1001 }, (_, i) => `f${i}=1`).join('&');
+    const reply = await api.post('/api/token/', undefined, {
+      body: fields,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    assert.equal(reply.status, 400);
+    assert.deepEqual(reply.json, {
+      detail: 'Malformed request. The form has more than 1000 fields.',
+    });
+  });
+
+  it('matches paths case-sensitively, as Django does: another spelling is a 404', async () => {
+    for (const path of ['/HELLO/', '/API/TOKEN/', '/Api/Token/Refresh/', '/HEALTHZ']) {
+      const reply = await api.post(path, { username: 'a', password: 'b' });
+      assert.equal(reply.status, 404, path);
+      assert.deepEqual(reply.json, { detail: 'Not found.' });
+    }
+  });
+
   it('says nothing about the framework', async () => {
     const reply = await api.get('/healthz');
     assert.equal(reply.headers.get('x-powered-by'), null);

@@ -31,18 +31,30 @@ const mappings: Record<ErrorCode, Mapping> = {
   internal: { status: 500, withCode: false },
 };
 
-/** Errors thrown by Express's body parsers carry a `type`; they become ours here. */
-function fromBodyParser(error: { type?: unknown; message?: unknown }): AppError | undefined {
+/**
+ * Errors thrown by Express's body parsers carry a `type` and a 4xx `status`; they become ours
+ * here. One without a type (a body whose Content-Encoding does not decode) is still the client's
+ * fault: a 400, never a 500.
+ */
+function fromBodyParser(error: {
+  type?: unknown;
+  status?: unknown;
+  message?: unknown;
+}): AppError | undefined {
   switch (error.type) {
     case 'entity.parse.failed':
       return new AppError('parse_error', messages.jsonParseError(String(error.message)));
     case 'entity.too.large':
       return new AppError('payload_too_large', messages.requestTooLarge);
+    case 'parameters.too.many':
+      return new AppError('parse_error', messages.tooManyFields);
     case 'charset.unsupported':
     case 'encoding.unsupported':
       return new AppError('unsupported_media_type', String(error.message));
     default:
-      return undefined;
+      return typeof error.status === 'number' && error.status >= 400 && error.status < 500
+        ? new AppError('parse_error', messages.malformedRequest(`${String(error.message)}.`))
+        : undefined;
   }
 }
 

@@ -2,13 +2,14 @@
  * /healthz: the process is alive (for restarts). /readyz: it can serve (for load balancers and
  * pm2's wait_ready): the database answers and the keys are loaded.
  */
-import { Router } from 'express';
+import type { Router } from 'express';
 import { checkReadiness } from '../../readiness.ts';
 import type { KeyRing } from '../../tokens/key-ring.ts';
 import type { Store } from '../../store/store.ts';
+import { exactRouter } from './exact-router.ts';
 
 export function healthRoutes(store: Store, keys: KeyRing): Router {
-  const router = Router();
+  const router = exactRouter();
 
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', uptime_seconds: Math.round(process.uptime()) });

@@ -1,9 +1,10 @@
 /** The protected example route: what any route of yours looks like behind requireAccessToken. */
-import { Router, type RequestHandler } from 'express';
+import type { RequestHandler, Router } from 'express';
 import { methodNotAllowed } from '../middleware/fallbacks.ts';
+import { exactRouter } from './exact-router.ts';
 
 export function helloRoutes(requireAccessToken: RequestHandler): Router {
-  const router = Router();
+  const router = exactRouter();
   router
     .route('/hello/')
     .get(requireAccessToken, (_req, res) => {

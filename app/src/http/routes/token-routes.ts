@@ -2,7 +2,7 @@
  * simplejwt's endpoints, plus logout-all. Handlers only read the request and shape the response;
  * the decisions are the services'.
  */
-import { Router, type RequestHandler } from 'express';
+import type { RequestHandler, Router } from 'express';
 import type { AuthEvents } from '../../metrics/auth-events.ts';
 import type { TokenService } from '../../tokens/token-service.ts';
 import type { UserService } from '../../users/user-service.ts';
@@ -11,6 +11,7 @@ import { methodNotAllowed } from '../middleware/fallbacks.ts';
 import { authenticatedUser } from '../middleware/require-access-token.ts';
 import type { RefreshCookie } from '../refresh-cookie.ts';
 import { readStringFields } from '../request-fields.ts';
+import { exactRouter } from './exact-router.ts';
 
 export interface TokenRoutesDeps {
   users: UserService;
@@ -29,7 +30,7 @@ export function tokenRoutes({
   bodyLimitBytes,
   events,
 }: TokenRoutesDeps): Router {
-  const router = Router();
+  const router = exactRouter();
   const body = parseBody(bodyLimitBytes);
   const post = (path: string, ...handlers: RequestHandler[]) =>
     router
