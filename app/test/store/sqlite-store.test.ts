@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { chmodSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DatabaseSync } from 'node:sqlite';
@@ -44,9 +45,23 @@ describe('the SQLite store', () => {
         .prepare('SELECT version FROM schema_migrations')
         .all()
         .map((row) => row.version),
-      [1],
+      [1, 2],
     );
     db.close();
+  });
+
+  it('keeps the database and its WAL files readable by their owner only: they hold password hashes', () => {
+    for (const suffix of ['', '-wal', '-shm']) {
+      assert.equal(statSync(`${file}${suffix}`).mode & 0o777, 0o600, `${file}${suffix}`);
+    }
+  });
+
+  it('takes the permissions of an older database file away from everyone but its owner', async () => {
+    const older = join(tempDir(), 'older.sqlite3');
+    writeFileSync(older, '');
+    chmodSync(older, 0o644);
+    await openStore(`sqlite:${older}`, 0).close();
+    assert.equal(statSync(older).mode & 0o777, 0o600);
   });
 
   it('lets exactly one of several processes rotate the same token', async () => {
@@ -77,6 +92,23 @@ describe('the SQLite store', () => {
     await first.tokens.recordOutstanding(token('fam-b1', 'fam-b'));
     assert.equal(await first.tokens.revokeFamily('fam-a', 'reuse', 1), 2);
     assert.equal(await first.tokens.findBlacklisting('fam-b1'), undefined);
+  });
+
+  it('counts failed logins per key in a window, sees them from another connection, and starts over once it closes', async () => {
+    await first.loginFailures.record(['account:a', 'address:x'], 100, 60);
+    await second.loginFailures.record(['account:a'], 130, 60);
+    const open = await first.loginFailures.open(['account:a', 'address:x', 'account:b'], 150, 60);
+    assert.deepEqual(Object.fromEntries(open), {
+      'account:a': { failures: 2, windowStart: 100 },
+      'address:x': { failures: 1, windowStart: 100 },
+    });
+    assert.equal((await first.loginFailures.open(['account:a'], 160, 60)).size, 0);
+    await first.loginFailures.record(['account:a'], 170, 60);
+    assert.deepEqual((await first.loginFailures.open(['account:a'], 171, 60)).get('account:a'), {
+      failures: 1,
+      windowStart: 170,
+    });
+    assert.equal(await first.loginFailures.flushExpired(171, 60), 1);
   });
 
   it('flushes expired tokens with their blacklist rows', async () => {

@@ -2,7 +2,7 @@
  * Opens the SQLite file with the settings that let several processes (pm2 workers) share it, and
  * brings its schema up to date.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { migrations } from './migrations.ts';
@@ -45,8 +45,20 @@ function migrate(db: DatabaseSync, at: number): void {
   });
 }
 
+/**
+ * The file holds password hashes: its owner alone may read it, whatever the umask. SQLite gives
+ * the -wal and -shm files the database file's permissions; an older file is brought in line.
+ */
+function ownerOnly(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    if (existsSync(file)) chmodSync(file, 0o600);
+  }
+}
+
 export function openSqliteDatabase(path: string, at: number): DatabaseSync {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') ownerOnly(path);
   const db = new DatabaseSync(path);
   // WAL lets readers go on while one process writes; the busy timeout makes a writer wait for the
   // lock instead of failing at once. https://www.sqlite.org/wal.html
