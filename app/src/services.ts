@@ -17,6 +17,11 @@ export const openConfiguredStore = (config: Config, clock: Clock): Store =>
 export const userServiceFor = (config: Config, store: Store, clock: Clock) =>
   createUserService(store, clock, {
     scrypt: { ...owaspScryptParams, logN: config.passwordScryptLogN },
+    throttle: {
+      perAccount: config.loginFailuresPerAccount,
+      perAddress: config.loginFailuresPerAddress,
+      windowSeconds: config.loginThrottleWindowSeconds,
+    },
     updateLastLogin: config.updateLastLogin,
     hashConcurrency: config.passwordHashConcurrency,
   });

@@ -153,6 +153,24 @@ export const settings = {
     default: availableParallelism(),
     defaultText: 'the CPU count',
   }),
+  loginFailuresPerAccount: setting({
+    env: 'LOGIN_FAILURES_PER_ACCOUNT',
+    doc: 'Failed logins of one account per window before its logins get 429 without hashing; 0: no limit.',
+    parse: integerFrom(0, 1_000_000),
+    default: 10,
+  }),
+  loginFailuresPerAddress: setting({
+    env: 'LOGIN_FAILURES_PER_ADDRESS',
+    doc: 'Failed logins from one client address per window before its logins get 429; 0: no limit.',
+    parse: integerFrom(0, 1_000_000),
+    default: 50,
+  }),
+  loginThrottleWindowSeconds: setting({
+    env: 'LOGIN_THROTTLE_WINDOW',
+    doc: 'How long failed logins count, from the first; a throttled client waits until it ends.',
+    parse: durationSeconds,
+    default: 15 * 60,
+  }),
   trustProxy: setting({
     env: 'TRUST_PROXY',
     doc: "Express 'trust proxy': false, true, loopback, or a list of addresses of the proxies in front.",

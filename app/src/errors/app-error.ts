@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'not_found'
   | 'method_not_allowed'
+  | 'throttled'
   | 'internal';
 
 /** One entry per token class tried, as simplejwt reports them on protected routes. */
@@ -34,6 +35,8 @@ export interface AppErrorDetails {
   messages?: TokenClassMessage[];
   /** Allowed methods, for `method_not_allowed`. */
   allow?: string[];
+  /** Seconds until a request may succeed, for `throttled` (the Retry-After header). */
+  retryAfterSeconds?: number;
 }
 
 export class AppError extends Error {

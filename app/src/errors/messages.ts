@@ -34,4 +34,6 @@ export const messages = {
   tooManyFields: 'Malformed request. The form has more than 1000 fields.',
   unsupportedMediaType: (type: string) => `Unsupported media type "${type}" in request.`,
   methodNotAllowed: (method: string) => `Method "${method}" not allowed.`,
+  throttled: (wait: number) =>
+    `Request was throttled. Expected available in ${wait} ${wait === 1 ? 'second' : 'seconds'}.`,
 } as const;

@@ -48,9 +48,29 @@ export interface TokenRepository {
   flushExpired(at: number): Promise<number>;
 }
 
+/** Failed logins under one key (an account, an address) in the window that began at the first. */
+export interface FailureWindow {
+  failures: number;
+  windowStart: number;
+}
+
+export interface LoginFailureRepository {
+  /**
+   * Counts one failure against each key, atomically: in its current window, or in a new one
+   * starting `at` when the last began `windowSeconds` or more ago.
+   */
+  record(keys: string[], at: number, windowSeconds: number): Promise<void>;
+  /** The windows of these keys that are still open at `at`; keys with none are left out. */
+  open(keys: string[], at: number, windowSeconds: number): Promise<Map<string, FailureWindow>>;
+  clear(key: string): Promise<void>;
+  /** Deletes the windows closed before `at`; returns how many. */
+  flushExpired(at: number, windowSeconds: number): Promise<number>;
+}
+
 export interface Store {
   users: UserRepository;
   tokens: TokenRepository;
+  loginFailures: LoginFailureRepository;
   /** Resolves when the database answers a query. */
   ping(): Promise<void>;
   close(): Promise<void>;

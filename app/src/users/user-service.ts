@@ -8,6 +8,7 @@ import { messages } from '../errors/messages.ts';
 import { AlreadyExistsError, type Store } from '../store/store.ts';
 import type { User } from './user.ts';
 import { hashingSlots } from './hashing-slots.ts';
+import { createLoginThrottle, type ThrottlePolicy } from './login-throttle.ts';
 import {
   hashPassword,
   needsRehash,
@@ -18,6 +19,7 @@ import {
 
 export interface UserServiceOptions {
   scrypt: ScryptParams;
+  throttle: ThrottlePolicy;
   updateLastLogin: boolean;
   /** Password hashes that may run at once in this process. */
   hashConcurrency: number;
@@ -47,6 +49,7 @@ export function createUserService(store: Store, clock: Clock, options: UserServi
   const slot = hashingSlots(options.hashConcurrency);
   const hash = (password: string) => slot(() => hashPassword(password, options.scrypt));
   const noActiveAccount = () => new AppError('no_active_account', messages.noActiveAccount);
+  const throttle = createLoginThrottle(store, clock, options.throttle);
 
   async function findExisting(username: string): Promise<User> {
     const user = await store.users.findByUsername(username);
@@ -71,16 +74,23 @@ export function createUserService(store: Store, clock: Clock, options: UserServi
 
     /**
      * Returns the active user these credentials belong to. Unknown user, wrong password and
-     * inactive user fail alike, with one text, after the same scrypt work: nothing tells them apart.
+     * inactive user fail alike, with one text, after the same scrypt work: nothing tells them
+     * apart. An account or an address past its failed-login limit is refused before any hashing.
      */
-    async authenticate(username: string, password: string): Promise<User> {
+    async authenticate(username: string, password: string, address?: string): Promise<User> {
+      await throttle.check(username, address);
       const user = await store.users.findByUsername(username);
       if (!user) {
         await slot(() => spendVerificationTime(password, options.scrypt));
+        await throttle.failed(username, address);
         throw noActiveAccount();
       }
       const valid = await slot(() => verifyPassword(password, user.passwordHash));
-      if (!valid || !user.isActive) throw noActiveAccount();
+      if (!valid || !user.isActive) {
+        await throttle.failed(username, address);
+        throw noActiveAccount();
+      }
+      await throttle.succeeded(username);
       if (needsRehash(user.passwordHash, options.scrypt)) {
         await store.users.setPasswordHash(user.id, await hash(password));
       }
@@ -102,6 +112,9 @@ export function createUserService(store: Store, clock: Clock, options: UserServi
     },
 
     list: () => store.users.list(),
+
+    /** Forgets failed-login windows that have closed. */
+    flushLoginFailures: () => throttle.flushExpired(),
   };
 }
 

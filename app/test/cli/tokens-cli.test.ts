@@ -25,7 +25,10 @@ describe('npm run tokens -- flush-expired', () => {
 
     const result = await runScript('app/src/cli/tokens-cli.ts', ['flush-expired'], { env });
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(result.stdout, 'deleted 2 expired token(s)\n');
+    assert.equal(
+      result.stdout,
+      'deleted 2 expired token(s)\ndeleted 0 closed failed-login window(s)\n',
+    );
     assert.ok(await store.tokens.findOutstanding('live'));
     await store.close();
   });

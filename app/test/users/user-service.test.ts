@@ -9,7 +9,12 @@ import { tempDir } from '../../../tools/testing/temp-dir.ts';
 describe('the user service', () => {
   let store: Store;
   const clock = new FakeClock();
-  const weak = { scrypt: { logN: 10, r: 8, p: 1 }, updateLastLogin: true, hashConcurrency: 2 };
+  const weak = {
+    scrypt: { logN: 10, r: 8, p: 1 },
+    updateLastLogin: true,
+    hashConcurrency: 2,
+    throttle: { perAccount: 0, perAddress: 0, windowSeconds: 60 },
+  };
 
   before(() => {
     store = openStore(`sqlite:${tempDir()}/users.sqlite3`, 0);

@@ -28,6 +28,7 @@ const mappings: Record<ErrorCode, Mapping> = {
   unsupported_media_type: { status: 415, withCode: false },
   not_found: { status: 404, withCode: false },
   method_not_allowed: { status: 405, withCode: false },
+  throttled: { status: 429, withCode: false },
   internal: { status: 500, withCode: false },
 };
 
@@ -62,6 +63,9 @@ export function sendError(res: Response, error: AppError): void {
   const { status, withCode } = mappings[error.code];
   if (status === 401) res.set('WWW-Authenticate', wwwAuthenticate);
   if (error.details.allow) res.set('Allow', error.details.allow.join(', '));
+  if (error.details.retryAfterSeconds !== undefined) {
+    res.set('Retry-After', String(error.details.retryAfterSeconds));
+  }
   if (error.details.fields) {
     res.status(status).json(error.details.fields);
     return;

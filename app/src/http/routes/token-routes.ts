@@ -40,7 +40,7 @@ export function tokenRoutes({
 
   post('/api/token/', ...body, async (req, res) => {
     const { username, password } = readStringFields(req.body, ['username', 'password']);
-    const user = await users.authenticate(username, password).catch((error: unknown) => {
+    const user = await users.authenticate(username, password, req.ip).catch((error: unknown) => {
       events.loginFailed();
       throw error;
     });

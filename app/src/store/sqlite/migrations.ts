@@ -39,4 +39,16 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'failed logins, counted per account and per address',
+    sql: `
+      CREATE TABLE login_failures (
+        key TEXT PRIMARY KEY,
+        window_start INTEGER NOT NULL,
+        failures INTEGER NOT NULL
+      );
+      CREATE INDEX login_failures_window ON login_failures (window_start);
+    `,
+  },
 ];

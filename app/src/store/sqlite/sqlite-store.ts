@@ -1,5 +1,6 @@
 import type { Store } from '../store.ts';
 import { openSqliteDatabase } from './sqlite-database.ts';
+import { sqliteLoginFailureRepository } from './sqlite-login-failure-repository.ts';
 import { sqliteTokenRepository } from './sqlite-token-repository.ts';
 import { sqliteUserRepository } from './sqlite-user-repository.ts';
 
@@ -9,6 +10,7 @@ export function openSqliteStore(path: string, at: number): Store {
   return {
     users: sqliteUserRepository(db),
     tokens: sqliteTokenRepository(db),
+    loginFailures: sqliteLoginFailureRepository(db),
     ping() {
       ping.get();
       return Promise.resolve();
