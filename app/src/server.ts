@@ -67,7 +67,15 @@ export async function startServer(
     idleGraceSeconds: config.shutdownIdleGraceSeconds,
     timeoutSeconds: config.shutdownTimeoutSeconds,
   });
-  const server = createServer((req, res) => {
+  // A client that never finishes its request is cut off after REQUEST_TIMEOUT (Node's default,
+  // 300 s, let one hold a connection for minutes); the check runs every second, not every 30.
+  const requestTimeout = config.requestTimeoutSeconds * 1000;
+  const timeouts = {
+    requestTimeout,
+    headersTimeout: requestTimeout,
+    connectionsCheckingInterval: 1000,
+  };
+  const server = createServer(timeouts, (req, res) => {
     drain.track(res);
     app(req, res);
   });

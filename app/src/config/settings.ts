@@ -193,6 +193,12 @@ export const settings = {
     parse: byteSize,
     default: 16 * 1024,
   }),
+  requestTimeoutSeconds: setting({
+    env: 'REQUEST_TIMEOUT',
+    doc: 'How long a client may take to send a whole request before it gets 408 (behind nginx, nginx times out first).',
+    parse: durationSeconds,
+    default: 30,
+  }),
   shutdownTimeoutSeconds: setting({
     env: 'SHUTDOWN_TIMEOUT',
     doc: 'How long a stopping server waits for in-flight requests before it closes them.',

@@ -22,6 +22,17 @@ describe('POST /api/token/', () => {
     assert.deepEqual(Object.keys(reply.json), ['refresh', 'access']);
   });
 
+  it('tells every cache not to store its answers, as RFC 6749 asks of token responses', async () => {
+    for (const reply of [
+      await api.post('/api/token/', { username: 'alice', password: 'correct horse' }),
+      await api.post('/api/token/', { username: 'alice', password: 'wrong' }),
+      await api.post('/api/token/refresh/', { refresh: 'x' }),
+    ]) {
+      assert.equal(reply.headers.get('cache-control'), 'no-store', String(reply.status));
+      assert.equal(reply.headers.get('pragma'), 'no-cache');
+    }
+  });
+
   it('issues tokens with simplejwt claims, a kid and the pinned algorithm', async () => {
     const { access, refresh } = await api.login('alice', 'correct horse');
     const now = api.clock.now() / 1000;

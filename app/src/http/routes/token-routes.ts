@@ -22,6 +22,15 @@ export interface TokenRoutesDeps {
   events: AuthEvents;
 }
 
+/**
+ * Responses that carry tokens must not be stored by any cache (RFC 6749 section 5.1); set before
+ * the handler runs, so the errors of these endpoints carry it too.
+ */
+const noStore: RequestHandler = (_req, res, next) => {
+  res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+  next();
+};
+
 export function tokenRoutes({
   users,
   tokens,
@@ -35,6 +44,7 @@ export function tokenRoutes({
   const post = (path: string, ...handlers: RequestHandler[]) =>
     router
       .route(path)
+      .all(noStore)
       .post(...handlers)
       .all(methodNotAllowed(['POST']));
 
