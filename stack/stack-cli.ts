@@ -83,6 +83,10 @@ async function main(command: string | undefined, extra: string[]): Promise<void>
   }
 }
 
+// Whatever the stack creates (pm2's and nginx's logs, its state folders) is its owner's alone:
+// the logs name users and addresses. pm2 and nginx inherit the mask.
+process.umask(0o077);
+
 const [command, ...extra] = process.argv.slice(2);
 try {
   await main(command, extra);
