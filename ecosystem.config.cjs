@@ -47,7 +47,8 @@ module.exports = {
       // How long pm2 waits after SIGINT before SIGKILL. The app drains for SHUTDOWN_TIMEOUT
       // (10 s by default) and exits within 5 s more, so this must stay above 15 s.
       kill_timeout: 16_000,
-      // A leaking worker is restarted before it slows the machine; a healthy one stays far below.
+      // A leaking worker is restarted before it slows the machine. `npm run stack` sets the limit
+      // from the worker's hash concurrency (stack/worker-budget.ts), so a login flood stays below.
       max_memory_restart: process.env.PM2_MAX_MEMORY ?? '300M',
       out_file: logFile('api.out.log'),
       error_file: logFile('api.err.log'),

@@ -4,7 +4,7 @@
  */
 import { ConfigError } from '../app/src/config/load-config.ts';
 import { integerFrom, port, ConfigValueError } from '../app/src/config/parsers.ts';
-import { readSettings, setting } from '../app/src/config/setting.ts';
+import { optional, readSettings, setting } from '../app/src/config/setting.ts';
 import { nginxSchema } from '../nginx/src/nginx-settings.ts';
 
 /** pm2-logrotate's size syntax: bytes, or a number with K, M or G. */
@@ -13,6 +13,13 @@ const logSize = (raw: string): string => {
     throw new ConfigValueError(`expected a size such as 500K, 10M or 1G, got "${raw}"`);
   }
   return raw.trim();
+};
+
+/** pm2's memory syntax, as megabytes: 300M or 1G. */
+const megabytes = (raw: string): number => {
+  const match = /^(\d+)([MG])$/.exec(raw.trim());
+  if (!match) throw new ConfigValueError(`expected a size such as 300M or 1G, got "${raw}"`);
+  return Number(match[1]) * (match[2] === 'G' ? 1024 : 1);
 };
 
 /** pm2's instance count: a whole number, or max for one per CPU. */
@@ -52,6 +59,11 @@ export const stackSchema = {
     doc: 'Number of app workers; max means one per CPU.',
     parse: instances,
     default: 'max',
+  }),
+  pm2MaxMemoryMb: optional({
+    env: 'PM2_MAX_MEMORY',
+    doc: "pm2 restarts a worker above this (300M, 1G); unset: what the worker's password hashes need (stack/worker-budget.ts).",
+    parse: megabytes,
   }),
 };
 

@@ -20,9 +20,10 @@ import {
   startWorkers,
   type Worker,
 } from './pm2-cluster.ts';
-import { renderNginxConfig } from '../nginx/src/render-nginx-config.ts';
+import { limitsOf, renderNginxConfig } from '../nginx/src/render-nginx-config.ts';
 import { makeSelfSignedCertificate } from '../nginx/src/self-signed-certificate.ts';
 import { readStackSettings, type StackSettings } from './stack-settings.ts';
+import { workerBudget } from './worker-budget.ts';
 import { projectRoot } from '../tools/project-root.ts';
 import { stackPaths } from './stack-paths.ts';
 
@@ -37,14 +38,20 @@ export const stackUrl = (settings: StackSettings) => {
   return `http://${host}:${settings.nginxPort}`;
 };
 
-/** The app's environment for pm2: .env, then this process's variables, then the stack's. */
+/**
+ * The app's environment for pm2: .env, then this process's variables, then the stack's, with
+ * each worker's share of hashing and memory (worker-budget.ts).
+ */
 function appEnv(settings: StackSettings): NodeJS.ProcessEnv {
   loadEnvFile(join(projectRoot, '.env'));
+  const budget = workerBudget(settings, process.env);
   return {
     ...process.env,
     APP_PORT: String(settings.appPort),
     PM2_INSTANCES: settings.pm2Instances,
     PM2_LOG_DIR: stackPaths.logDir,
+    PM2_MAX_MEMORY: `${budget.maxMemoryMb}M`,
+    PASSWORD_HASH_CONCURRENCY: String(budget.hashConcurrency),
     METRICS_PORT: String(settings.metricsPort),
     NGINX_STATUS_URL: `${stackUrl(settings)}/nginx_status`,
   };
@@ -59,8 +66,11 @@ function renderHostNginxConfig(settings: StackSettings): void {
       runDir: stackPaths.nginx.run,
       logDir: stackPaths.logDir,
       tempDir: stackPaths.nginx.temp,
-      tokenRate: settings.tokenRate,
-      tokenBurst: settings.tokenBurst,
+      limits: limitsOf(settings),
+      // On one address of this machine, the exporter's own requests come from it (NGINX_STATUS_URL).
+      statusClients: ['127.0.0.1', '0.0.0.0', '::1', '::'].includes(settings.nginxHost)
+        ? []
+        : [settings.nginxHost],
       ...(tls === undefined
         ? {}
         : { tls: { listen: `${settings.nginxHost}:${tls}`, dir: stackPaths.nginx.tls } }),

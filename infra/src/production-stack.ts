@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
-import type { StackConfig } from './stack-config.ts';
+import { containerWorkerMemoryMb, type StackConfig } from './stack-config.ts';
 
 const repositoryRoot = join(import.meta.dirname, '..', '..');
 
@@ -76,8 +76,10 @@ function declareImages(
       UPSTREAMS: aliases.join(','),
       PORT: String(nginxPort),
       APP_PORT: String(appPort),
-      TOKEN_RATE: config.tokenRate,
-      TOKEN_BURST: String(config.tokenBurst),
+      LOGIN_RATE: config.loginRate,
+      LOGIN_BURST: String(config.loginBurst),
+      REFRESH_RATE: config.refreshRate,
+      REFRESH_BURST: String(config.refreshBurst),
     }),
   };
 }
@@ -86,6 +88,9 @@ function declareImages(
 function appEnvironment(config: StackConfig, signingKey: pulumi.Output<string>) {
   const settings = [
     `PM2_INSTANCES=${config.workersPerContainer}`,
+    // One hash at a time per worker, and pm2's limit above what it holds (stack-config.ts).
+    'PASSWORD_HASH_CONCURRENCY=1',
+    `PM2_MAX_MEMORY=${containerWorkerMemoryMb}M`,
     `APP_PORT=${appPort}`,
     // nginx reaches the app from the Docker network's private addresses.
     'TRUST_PROXY=uniquelocal',

@@ -14,7 +14,9 @@ import {
 import { optional, readSettings, setting, type ValuesOf } from '../../app/src/config/setting.ts';
 import { algorithms } from '../../app/src/config/settings.ts';
 import { buildKeyRing } from '../../app/src/tokens/key-ring.ts';
-import { requestRate } from '../../nginx/src/nginx-settings.ts';
+import { workerMemoryMb } from '../../app/src/users/hashing-memory.ts';
+import { owaspScryptParams } from '../../app/src/users/password-hashing.ts';
+import { nginxSchema, requestRate } from '../../nginx/src/nginx-settings.ts';
 import { instances } from '../../stack/stack-settings.ts';
 
 const dockerHost = (raw: string): string => {
@@ -75,9 +77,9 @@ export const stackConfigSchema = {
   }),
   appMemoryMb: setting({
     env: 'appMemoryMb',
-    doc: 'Memory limit of each app container, in MiB; pm2 restarts a worker above 300M first.',
+    doc: 'Memory limit of each app container, in MiB: at least 64 for pm2 plus 288 per worker (one password hash at a time each).',
     parse: integerFrom(64, 65_536),
-    default: 512,
+    default: 640,
   }),
   jwtAlgorithm: setting({
     env: 'jwtAlgorithm',
@@ -95,17 +97,29 @@ export const stackConfigSchema = {
     doc: "Refresh token lifetime, such as 1d (REFRESH_TOKEN_LIFETIME); the app's default when unset.",
     parse: durationSeconds,
   }),
-  tokenRate: setting({
-    env: 'tokenRate',
-    doc: 'Logins and refreshes nginx allows per client address.',
+  loginRate: setting({
+    env: 'loginRate',
+    doc: 'Logins nginx allows per client address (NGINX_LOGIN_RATE).',
     parse: requestRate,
-    default: '10r/s',
+    default: nginxSchema.loginRate.default,
   }),
-  tokenBurst: setting({
-    env: 'tokenBurst',
-    doc: 'Extra logins and refreshes a client may send at once before 429.',
+  loginBurst: setting({
+    env: 'loginBurst',
+    doc: 'Extra logins a client may send at once before 429 (NGINX_LOGIN_BURST).',
     parse: integerFrom(0, 100_000),
-    default: 20,
+    default: nginxSchema.loginBurst.default,
+  }),
+  refreshRate: setting({
+    env: 'refreshRate',
+    doc: 'Refreshes nginx allows per client address (NGINX_REFRESH_RATE).',
+    parse: requestRate,
+    default: nginxSchema.refreshRate.default,
+  }),
+  refreshBurst: setting({
+    env: 'refreshBurst',
+    doc: 'Extra refreshes a client may send at once before 429 (NGINX_REFRESH_BURST).',
+    parse: integerFrom(0, 100_000),
+    default: nginxSchema.refreshBurst.default,
   }),
   dockerHost: optional({
     env: 'dockerHost',
@@ -123,8 +137,27 @@ export function readStackConfig(get: (key: string) => string | undefined): Stack
   );
   const problems: string[] = [];
   const values = readSettings(stackConfigSchema, raw, 'production', problems);
+  if (problems.length === 0) problems.push(...memoryProblems(values));
   if (problems.length > 0) throw new ConfigError(problems);
   return values;
+}
+
+/** What pm2-runtime itself holds in an app container, besides its workers. */
+const pm2RuntimeMb = 64;
+
+/** Each worker hashes one password at a time in the containers, and pm2 keeps it under this. */
+export const containerWorkerMemoryMb = workerMemoryMb(1, owaspScryptParams);
+
+/** A container too small for its workers' hashes is OOM-killed in a login flood: refuse it. */
+function memoryProblems(config: StackConfig): string[] {
+  if (config.workersPerContainer === 'max') return [];
+  const workers = Number(config.workersPerContainer);
+  const needed = pm2RuntimeMb + workers * containerWorkerMemoryMb;
+  return config.appMemoryMb >= needed
+    ? []
+    : [
+        `appMemoryMb: ${config.appMemoryMb} MiB cannot hold ${workers} worker(s) of ${containerWorkerMemoryMb} MiB and pm2 (${needed} MiB): raise it, or lower workersPerContainer`,
+      ];
 }
 
 /**

@@ -120,7 +120,7 @@ describe('the Pulumi program', () => {
   });
 
   it('health-checks the app containers on /readyz and waits for them, with the SQLite volume at /data', async () => {
-    const run = await runProgram({ ...base, appMemoryMb: '256' });
+    const run = await runProgram({ ...base, appMemoryMb: '1024' });
     const [volume] = ofType(run, 'docker:index/volume:Volume');
     for (const app of containers(run.resources).filter((c) => c.name.includes('-app-'))) {
       assert.deepEqual((field(app, 'healthcheck') as { tests: string[] }).tests, [
@@ -129,7 +129,7 @@ describe('the Pulumi program', () => {
         'dist/healthcheck.js',
       ]);
       assert.equal(field(app, 'wait'), true);
-      assert.equal(field(app, 'memory'), 256);
+      assert.equal(field(app, 'memory'), 1024);
       assert.deepEqual(field(app, 'volumes'), [
         { volumeName: field(volume, 'name'), containerPath: '/data' },
       ]);

@@ -18,6 +18,17 @@ describe('readStackConfig', () => {
     assert.equal(config.dockerHost, undefined);
   });
 
+  it('refuses app containers too small for their workers’ password hashes', () => {
+    assert.throws(
+      () => readStackConfig(from({ workersPerContainer: '2', appMemoryMb: '512' })),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.problems[0] ===
+          'appMemoryMb: 512 MiB cannot hold 2 worker(s) of 288 MiB and pm2 (640 MiB): raise it, or lower workersPerContainer',
+    );
+    assert.equal(readStackConfig(from({})).appMemoryMb, 640);
+  });
+
   it('reads token lifetimes with the app parser, in seconds', () => {
     const config = readStackConfig(
       from({ accessTokenLifetime: '10m', refreshTokenLifetime: '2d' }),
@@ -30,13 +41,13 @@ describe('readStackConfig', () => {
     assert.throws(
       () =>
         readStackConfig(
-          from({ replicas: '0', publicPort: 'http', dockerHost: 'myhost', tokenRate: 'fast' }),
+          from({ replicas: '0', publicPort: 'http', dockerHost: 'myhost', loginRate: 'fast' }),
         ),
       (error: unknown) => {
         assert.ok(error instanceof ConfigError);
         assert.deepEqual(
           error.problems.map((problem) => problem.split(':')[0]),
-          ['replicas', 'publicPort', 'tokenRate', 'dockerHost'],
+          ['replicas', 'publicPort', 'loginRate', 'dockerHost'],
         );
         return true;
       },

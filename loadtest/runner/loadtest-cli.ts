@@ -45,7 +45,7 @@ function notes(settings: LoadtestSettings, local: boolean): string[] {
     `Open model: requests arrive at a fixed rate whatever the server does (constant-arrival-rate); a server that cannot keep up shows higher latency and dropped iterations, not fewer requests sent.`,
     `Each scenario warms up for ${settings.warmupSeconds} s at half its rate first; the warm-up is left out of every figure.`,
     local
-      ? 'nginx limits logins and refreshes per client address; the load comes from one address, so this run raises that limit (NGINX_TOKEN_RATE) for the production stack.'
+      ? 'nginx limits logins and refreshes per client address; the load comes from one address, so this run raises those limits (NGINX_LOGIN_RATE, NGINX_REFRESH_RATE) for the production stack.'
       : 'If the target limits logins per client address, the login and refresh scenarios show it as errors (429).',
     'Logins are bounded by scrypt password hashing (OWASP parameters), on purpose: compare them with each other, not with the other scenarios.',
   ];

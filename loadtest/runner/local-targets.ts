@@ -39,8 +39,10 @@ export async function startLocalTargets(say: (line: string) => void): Promise<Lo
     {
       DATABASE_URL: prodDb,
       // The load comes from one address: nginx's per-client login limit would refuse most of it.
-      NGINX_TOKEN_RATE: '100000r/s',
-      NGINX_TOKEN_BURST: '100000',
+      NGINX_LOGIN_RATE: '100000r/s',
+      NGINX_LOGIN_BURST: '100000',
+      NGINX_REFRESH_RATE: '100000r/s',
+      NGINX_REFRESH_BURST: '100000',
     },
     availableParallelism(),
   );

@@ -2,10 +2,11 @@
  * Renders nginx/ for the nginx container; nginx/Dockerfile runs it at build time. The same
  * files as the host stack, with the app containers' network aliases as the upstream servers:
  *   NGINX_UPSTREAMS=app-1,app-2 node nginx/src/render-container-nginx.ts <out-dir>
- * NGINX_PORT, APP_PORT, NGINX_TOKEN_RATE and NGINX_TOKEN_BURST are nginx's settings (nginx-settings.ts).
+ * NGINX_PORT, APP_PORT and the NGINX_LOGIN_* and NGINX_REFRESH_* limits are nginx's settings
+ * (nginx-settings.ts).
  */
 import { ConfigError } from '../../app/src/config/load-config.ts';
-import { renderNginxConfig } from './render-nginx-config.ts';
+import { limitsOf, renderNginxConfig } from './render-nginx-config.ts';
 import { readNginxSettings } from './nginx-settings.ts';
 
 /** Where the image keeps what nginx writes: /tmp is a tmpfs, the rest of the root read-only. */
@@ -44,8 +45,7 @@ if (import.meta.main) {
         ...containerNginxPaths,
         listen: String(settings.nginxPort),
         upstreams: hosts.map((host) => `${host}:${settings.appPort}`),
-        tokenRate: settings.tokenRate,
-        tokenBurst: settings.tokenBurst,
+        limits: limitsOf(settings),
       },
       outDir,
     );

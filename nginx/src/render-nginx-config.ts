@@ -14,8 +14,13 @@ export interface NginxValues {
   runDir: string;
   logDir: string;
   tempDir: string;
-  tokenRate: string;
-  tokenBurst: number;
+  /** Per client address, from nginx-settings.ts. */
+  limits: {
+    login: { rate: string; burst: number };
+    refresh: { rate: string; burst: number };
+  };
+  /** Addresses of this machine besides loopback that may read nginx_status. */
+  statusClients?: string[];
   /** Present to render the TLS server as well. */
   tls?: { listen: string; dir: string };
 }
@@ -41,8 +46,11 @@ function placeholders(values: NginxValues): Record<string, string> {
     run_dir: values.runDir,
     log_dir: values.logDir,
     temp_dir: values.tempDir,
-    token_rate: values.tokenRate,
-    token_burst: String(values.tokenBurst),
+    status_allow: (values.statusClients ?? []).map((address) => `\n  allow ${address};`).join(''),
+    login_rate: values.limits.login.rate,
+    login_burst: String(values.limits.login.burst),
+    refresh_rate: values.limits.refresh.rate,
+    refresh_burst: String(values.limits.refresh.burst),
     ...(values.tls ? { tls_listen: values.tls.listen, tls_dir: values.tls.dir } : {}),
   };
 }
@@ -52,6 +60,17 @@ function filesUnder(dir: string): string[] {
     entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)],
   );
 }
+
+/** The per-address limits of a settings object read with nginx-settings.ts. */
+export const limitsOf = (settings: {
+  loginRate: string;
+  loginBurst: number;
+  refreshRate: string;
+  refreshBurst: number;
+}): NginxValues['limits'] => ({
+  login: { rate: settings.loginRate, burst: settings.loginBurst },
+  refresh: { rate: settings.refreshRate, burst: settings.refreshBurst },
+});
 
 export function renderNginxConfig(values: NginxValues, outDir: string): void {
   const vars = placeholders(values);

@@ -17,8 +17,7 @@ function render(overrides: Partial<NginxValues> = {}) {
     runDir: join(dir, 'run'),
     logDir: join(dir, 'log'),
     tempDir: join(dir, 'tmp'),
-    tokenRate: '10r/s',
-    tokenBurst: 20,
+    limits: { login: { rate: '1r/s', burst: 5 }, refresh: { rate: '10r/s', burst: 20 } },
     ...overrides,
   };
   renderNginxConfig(values, join(dir, 'conf'));
@@ -111,6 +110,19 @@ describe('the rendered nginx config', () => {
         assert.doesNotMatch(block, /add_header/, `${file}: ${block}`);
       }
     }
+  });
+
+  it('lets nginx_status be read from loopback, and from the address nginx listens on when given one', () => {
+    const status = (conf: string) =>
+      /location = \/nginx_status \{[^}]*\}/.exec(
+        readFileSync(join(conf, 'server', 'locations.conf'), 'utf8'),
+      )?.[0] ?? '';
+    assert.doesNotMatch(status(render().conf), /allow 192/);
+    const onLan = status(render({ statusClients: ['192.168.1.20'] }).conf);
+    assert.match(
+      onLan,
+      /allow 127\.0\.0\.1;\n\s+allow ::1;\n\s+allow 192\.168\.1\.20;\n\s+deny all;/,
+    );
   });
 
   it('never retries non-idempotent requests', () => {

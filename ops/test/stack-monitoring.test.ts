@@ -56,7 +56,7 @@ describe('monitoring the host stack', () => {
     ({ env, url, stateDir, metricsPort, stack } = await prepareTestStack({
       PM2_LOG_MAX_SIZE: '1K',
       PM2_LOG_CHECK_SECONDS: '1',
-      NGINX_TOKEN_RATE: '1000r/s',
+      NGINX_LOGIN_RATE: '1000r/s',
     }));
     const up = await stack('up');
     assert.equal(up.code, 0, up.stdout + up.stderr);

@@ -147,7 +147,7 @@ async function main(): Promise<void> {
 
 const stackEnv: NodeJS.ProcessEnv = {
   STACK_STATE_DIR: join(dir, 'stack'),
-  NGINX_TOKEN_RATE: '1000r/s',
+  NGINX_LOGIN_RATE: '1000r/s',
 };
 let devServer: Awaited<ReturnType<typeof startDevServer>> | undefined;
 try {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { connect } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
@@ -39,6 +40,20 @@ function call(
     );
     req.on('error', reject);
     req.end(options.body);
+  });
+}
+
+/** Bytes as written, for requests no HTTP client would send; resolves with all nginx answered. */
+function rawHttp(url: string, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(new URL(url).port), '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      resolve(answer);
+    });
+    socket.end(text.replace('\r\n\r\n', '\r\nConnection: close\r\n\r\n'));
   });
 }
 
@@ -138,7 +153,7 @@ describe('the host stack: pm2 cluster behind nginx', () => {
     assert.ok(throttled.length >= 10, `${throttled.length} of 40 throttled`);
     const [first] = throttled;
     assert.ok(first);
-    assert.equal(first.body, '{"detail":"Request was throttled."}');
+    assert.equal(first.body, '{"detail":"Request was throttled. Expected available in 1 second."}');
     assert.equal(first.headers['content-type'], 'application/json');
     const normal = await call(`${url}/api/token/`, {
       method: 'POST',
@@ -146,6 +161,47 @@ describe('the host stack: pm2 cluster behind nginx', () => {
       from: '127.0.0.13',
     });
     assert.equal(normal.status, 400);
+  });
+
+  it('keeps its database and every log readable by their owner only', () => {
+    const files = [
+      ...readdirSync(join(stateDir, 'log')).map((name) => join(stateDir, 'log', name)),
+      ...readdirSync(stateDir)
+        .filter((name) => name.startsWith('app.sqlite3'))
+        .map((name) => join(stateDir, name)),
+    ];
+    assert.ok(files.some((file) => file.endsWith('access.log')));
+    assert.ok(files.some((file) => file.endsWith('app.sqlite3-wal')));
+    for (const file of files) assert.equal(statSync(file).mode & 0o077, 0, file);
+  });
+
+  it('limits logins by any spelling of their path, and answers 429 with Retry-After', async () => {
+    const burst = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        call(`${url}/API/Token/`, { method: 'POST', body: '{}', from: '127.0.0.19' }),
+      ),
+    );
+    const throttled = burst.filter((r) => r.status === 429);
+    assert.ok(throttled.length >= 10, `${throttled.length} of 20 throttled`);
+    assert.equal(throttled[0]?.headers['retry-after'], '1');
+    assert.ok(burst.every((r) => r.status === 429 || r.status === 404));
+  });
+
+  it("answers nginx's own errors with JSON, like the app's", async () => {
+    const traversal = await rawHttp(url, `GET /../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n`);
+    assert.match(traversal, /^HTTP\/1\.1 400 [^]*\r\n\r\n\{"detail":"Bad request\."\}$/);
+    const trace = await rawHttp(url, `TRACE / HTTP/1.1\r\nHost: x\r\n\r\n`);
+    assert.match(trace, /^HTTP\/1\.1 405 [^]*\{"detail":"Method \\"TRACE\\" not allowed\."\}$/);
+    const longUrl = await rawHttp(url, `GET /${'a'.repeat(9000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    assert.match(longUrl, /^HTTP\/1\.1 414 [^]*application\/json[^]*\{"detail":/);
+    const longHeader = await rawHttp(
+      url,
+      `GET / HTTP/1.1\r\nHost: x\r\nX-A: ${'a'.repeat(9000)}\r\n\r\n`,
+    );
+    assert.match(
+      longHeader,
+      /^HTTP\/1\.1 400 [^]*\{"detail":"Request header fields are too large\."\}$/,
+    );
   });
 
   it('refuses a 1 MB body in nginx with 413 and JSON', async () => {
