@@ -28,6 +28,19 @@ const logRotation = {
   max_memory_restart: '100M',
 };
 
+// nginx's logs on the host stack, rotated with the same settings (stack/rotate-nginx-logs.ts).
+// The stack names the state folder it keeps nginx's pid in; the containers log to stdout.
+const nginxLogRotation = {
+  name: 'nginx-logrotate',
+  script: join(__dirname, 'stack', 'rotate-nginx-logs.ts'),
+  exec_mode: 'fork',
+  instances: 1,
+  out_file: logFile('nginx-logrotate.log'),
+  error_file: logFile('nginx-logrotate.log'),
+  merge_logs: true,
+  max_memory_restart: '100M',
+};
+
 module.exports = {
   apps: [
     {
@@ -65,5 +78,6 @@ module.exports = {
       },
     },
     ...(logDir === 'none' ? [] : [logRotation]),
+    ...(process.env.STACK_NGINX_LOGS === 'rotate' ? [nginxLogRotation] : []),
   ],
 };

@@ -32,6 +32,8 @@ export interface Snapshot {
   /** Why the view is incomplete, in a sentence, when it is. */
   problem: string | null;
   workers: WorkerView[];
+  /** Workers pm2 restarted in the last minutes: their counters began again at zero. */
+  restarted: { worker: number | null; pid: number; restarts: number; uptime_seconds: number }[];
   requests_total: number;
   requests_per_second: number | null;
   server_error_ratio: number | null;
@@ -92,6 +94,15 @@ function quantileMs(previous: Sample[], current: Sample[], q: number): number | 
 
 const perSecond = (delta: number, ms: number) => (ms > 0 ? (delta * 1000) / ms : null);
 
+/**
+ * A counter's growth between two scrapes. A counter that went down was reset (a worker restarted
+ * and began again at zero): as Prometheus's increase() does, its whole value counts as growth.
+ */
+const increase = (now: number, before: number) => (now >= before ? now - before : now);
+
+/** How long after a restart the view says so: long enough to be seen between two glances. */
+const restartNoticeSeconds = 300;
+
 /** One row per worker: pm2's view joined on pid with the worker's share of the metrics. */
 function workerViews(
   samples: Sample[],
@@ -121,7 +132,7 @@ function workerViews(
       uptime_seconds: pm2 ? Math.max(0, Math.round((Date.now() - pm2.startedAt) / 1000)) : null,
       requests_total: workerRequests,
       requests_per_second:
-        earlier === undefined ? null : perSecond(workerRequests - earlier, window),
+        earlier === undefined ? null : perSecond(increase(workerRequests, earlier), window),
     };
   };
   const workers = pm2Workers
@@ -158,7 +169,7 @@ export function buildSnapshot(
   const before = previous?.samples;
   const window = current && previous ? current.at - previous.at : 0;
   const rate = (value: (s: Sample[]) => number) =>
-    before ? perSecond(value(samples) - value(before), window) : null;
+    before ? perSecond(increase(value(samples), value(before)), window) : null;
   const requests = (s: Sample[]) => total(s, metricNames.httpRequests);
   const serverErrors = (s: Sample[]) =>
     total(s, metricNames.httpRequests, (labels) => (labels.status ?? '').startsWith('5'));
@@ -176,6 +187,11 @@ export function buildSnapshot(
     running: current !== undefined || (pm2Workers?.length ?? 0) > 0,
     problem,
     workers,
+    restarted: workers.flatMap((w) =>
+      w.restarts && w.uptime_seconds !== null && w.uptime_seconds < restartNoticeSeconds
+        ? [{ worker: w.worker, pid: w.pid, restarts: w.restarts, uptime_seconds: w.uptime_seconds }]
+        : [],
+    ),
     requests_total: requests(samples),
     requests_per_second: requestRate,
     server_error_ratio:

@@ -63,6 +63,14 @@ export function renderView(snapshot: Snapshot, refreshSeconds: number): string[]
     );
   }
   if (snapshot.workers.length === 0) lines.push('(no workers)');
+  for (const r of snapshot.restarted) {
+    lines.push(
+      `RESTARTED worker ${r.worker ?? '?'} (pid ${r.pid}) ${duration(r.uptime_seconds)} ago, restart ${r.restarts}: its counts began again at 0`.slice(
+        0,
+        viewWidth,
+      ),
+    );
+  }
   lines.push('');
   const n = snapshot.nginx;
   if (!n) lines.push('nginx   (no stub_status in these metrics)');

@@ -38,7 +38,7 @@ export const stackSchema = {
   }),
   logMaxSize: setting({
     env: 'PM2_LOG_MAX_SIZE',
-    doc: 'pm2-logrotate rotates an app log above this size (and every day at midnight).',
+    doc: "A log above this size is rotated: the app's by pm2-logrotate (also daily), nginx's by the stack.",
     parse: logSize,
     default: '10M',
   }),

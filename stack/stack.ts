@@ -50,6 +50,8 @@ function appEnv(settings: StackSettings): NodeJS.ProcessEnv {
     APP_PORT: String(settings.appPort),
     PM2_INSTANCES: settings.pm2Instances,
     PM2_LOG_DIR: stackPaths.logDir,
+    // nginx's logs are the stack's: it runs their rotation beside the workers.
+    STACK_NGINX_LOGS: 'rotate',
     PM2_MAX_MEMORY: `${budget.maxMemoryMb}M`,
     PASSWORD_HASH_CONCURRENCY: String(budget.hashConcurrency),
     METRICS_PORT: String(settings.metricsPort),
@@ -67,6 +69,9 @@ function renderHostNginxConfig(settings: StackSettings): void {
       logDir: stackPaths.logDir,
       tempDir: stackPaths.nginx.temp,
       limits: limitsOf(settings),
+      // Started by root, nginx would run its workers as nobody, who cannot reach var/ (0700) to
+      // reopen the logs after a rotation: they run as the stack's user, like pm2's workers.
+      ...(process.getuid?.() === 0 ? { workerUser: 'root' } : {}),
       // On one address of this machine, the exporter's own requests come from it (NGINX_STATUS_URL).
       statusClients: ['127.0.0.1', '0.0.0.0', '::1', '::'].includes(settings.nginxHost)
         ? []

@@ -19,6 +19,8 @@ export interface NginxValues {
     login: { rate: string; burst: number };
     refresh: { rate: string; burst: number };
   };
+  /** The user nginx's workers run as, when its master runs as root; unset: nginx's default. */
+  workerUser?: string;
   /** Addresses of this machine besides loopback that may read nginx_status. */
   statusClients?: string[];
   /** Present to render the TLS server as well. */
@@ -46,6 +48,7 @@ function placeholders(values: NginxValues): Record<string, string> {
     run_dir: values.runDir,
     log_dir: values.logDir,
     temp_dir: values.tempDir,
+    user: values.workerUser === undefined ? '' : `user ${values.workerUser};\n`,
     status_allow: (values.statusClients ?? []).map((address) => `\n  allow ${address};`).join(''),
     login_rate: values.limits.login.rate,
     login_burst: String(values.limits.login.burst),

@@ -37,6 +37,33 @@ describe('buildSnapshot', () => {
     assert.equal(snapshot.failed_logins_per_minute, 60);
   });
 
+  it('counts a counter that went down as reset, not as negative traffic', () => {
+    const restarted = scrapeAt(12_000, [160, 20]);
+    const snapshot = buildSnapshot('u', restarted, before, undefined);
+    assert.equal(snapshot.workers[1]?.requests_per_second, 10);
+    assert.ok((snapshot.requests_per_second ?? -1) >= 0);
+  });
+
+  it('names a worker pm2 restarted in the last minutes: its counts began again at zero', () => {
+    const pm2 = (restarts: number, upSeconds: number) => [
+      {
+        pmId: 0,
+        pid: 100,
+        status: 'online',
+        cpuPercent: 1,
+        memoryBytes: 1,
+        restarts,
+        startedAt: Date.now() - upSeconds * 1000,
+      },
+    ];
+    assert.deepEqual(
+      buildSnapshot('u', after, before, pm2(2, 12)).restarted.map((r) => [r.worker, r.restarts]),
+      [[0, 2]],
+    );
+    assert.deepEqual(buildSnapshot('u', after, before, pm2(2, 3600)).restarted, []);
+    assert.deepEqual(buildSnapshot('u', after, before, pm2(0, 12)).restarted, []);
+  });
+
   it('estimates latency quantiles within the histogram bucket, as Prometheus does', () => {
     const { latency_ms } = buildSnapshot('u', after, before, undefined);
     assert.equal(latency_ms.p50, 7.5);

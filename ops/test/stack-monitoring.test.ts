@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
@@ -124,10 +124,20 @@ describe('monitoring the host stack', () => {
     process.kill(victim.pid, 'SIGKILL');
     const deadline = Date.now() + 20_000;
     for (;;) {
-      const { workers } = await opsJson();
+      const { workers, restarted } = await opsJson();
       const replaced = workers.find((w) => w.worker === victim.worker);
-      if (replaced && replaced.pid !== victim.pid && replaced.restarts === 1 && replaced.ready)
+      if (replaced && replaced.pid !== victim.pid && replaced.restarts === 1 && replaced.ready) {
+        assert.deepEqual(
+          restarted.map((r) => [r.worker, r.pid]),
+          [[victim.worker, replaced.pid]],
+        );
+        const view = await ops('--once');
+        assert.match(
+          view.stdout,
+          new RegExp(`RESTARTED worker ${victim.worker ?? '?'} \\(pid ${replaced.pid}\\)`),
+        );
         break;
+      }
       assert.ok(Date.now() < deadline, `no restart shown: ${JSON.stringify(workers)}`);
       await sleep(250);
     }
@@ -142,6 +152,23 @@ describe('monitoring the host stack', () => {
       await sleep(200);
     }
     assert.ok(existsSync(join(logDir, 'api.out.log')));
+  });
+
+  it("rotates nginx's access log too, and nginx writes on into a new one", async () => {
+    const logDir = join(stateDir, 'log');
+    const rotated = () => readdirSync(logDir).filter((file) => file.startsWith('access.log.'));
+    const deadline = Date.now() + 15_000;
+    while (rotated().length === 0) {
+      assert.ok(
+        Date.now() < deadline,
+        `no rotated access log in ${readdirSync(logDir).join(', ')}`,
+      );
+      await fetch(`${url}/healthz`);
+      await sleep(200);
+    }
+    await fetch(`${url}/after-rotation`);
+    await sleep(300);
+    assert.match(readFileSync(join(logDir, 'access.log'), 'utf8'), /after-rotation/);
   });
 
   it('draws the live view in a real 80-column terminal without stray escape codes', async () => {
