@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { tempDir } from '../../tools/testing/temp-dir.ts';
@@ -32,10 +32,14 @@ describe("rotating nginx's logs", () => {
     assert.deepEqual(rotated, ['access.log.2026-02-01T10-00-00-000Z']);
     assert.equal(reopened, 1);
     assert.deepEqual(readdirSync(dir).sort(), [
+      'access.log',
       'access.log.2026-01-03',
       'access.log.2026-02-01T10-00-00-000Z',
       'error.log',
     ]);
+    // Made before nginx reopens it, for its owner only (nginx itself would make it 0644).
+    assert.equal(statSync(join(dir, 'access.log')).size, 0);
+    assert.equal(statSync(join(dir, 'access.log')).mode & 0o777, 0o600);
   });
 
   it('leaves logs below the size alone, and nginx undisturbed', () => {
