@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the project needs, and only what is missing: npm dependencies (which bring the
-# Node 24 binary the scripts run on), nginx, k6 and chromium, and for the containers a running
+# Node 24 binary the scripts run on), nginx, k6, schemathesis and chromium, and for the containers a running
 # Docker engine and the local base images. Safe to run again; `--quiet` prints only what it does,
 # `--host-only` leaves Docker out (the host stack and the load tests do not need it).
 set -euo pipefail
@@ -66,6 +66,16 @@ if ! .tools/bin/k6 version 2>/dev/null | grep -q "^k6 $k6_version "; then
   command -v go >/dev/null || fail "k6 $k6_version is missing and Go is not here to build it: install Go (https://go.dev/dl/), or put k6 $k6_version at .tools/bin/k6"
   say "building k6 $k6_version with go install (a minute or two, once)"
   GOBIN="$PWD/.tools/bin" go install "go.k6.io/k6@$k6_version"
+fi
+
+# schemathesis fuzzes the API from its OpenAPI document; it comes from PyPI into a virtualenv of
+# the project's own (.tools/venv), pinned in tools/fuzz-requirements.txt.
+fuzzer=$(cat tools/fuzz-requirements.txt)
+if ! .tools/venv/bin/st --version 2>/dev/null | grep -q "${fuzzer#*==}"; then
+  command -v python3 >/dev/null || fail "$fuzzer is missing and Python 3 is not here to install it: install python3 with venv (Debian: apt-get install python3-venv)"
+  say "installing $fuzzer into .tools/venv (pip, once)"
+  python3 -m venv .tools/venv || fail "python3 -m venv failed: install the venv module (Debian: apt-get install python3-venv)"
+  .tools/venv/bin/pip install --quiet --disable-pip-version-check -r tools/fuzz-requirements.txt
 fi
 
 # A Docker engine for the container tests; without a registry, base images are built locally.

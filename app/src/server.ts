@@ -3,6 +3,7 @@
  * `stop()`. Tests start it on port 0 with their own clock and database file.
  */
 import { createServer, type Server } from 'node:http';
+import type { Express } from 'express';
 import type { AddressInfo, Socket } from 'node:net';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config/settings.ts';
@@ -21,6 +22,8 @@ export interface RunningServer {
   port: number;
   keys: KeyRing;
   metrics: AppMetrics;
+  /** The Express app it serves: its routes are what the OpenAPI document must describe. */
+  app: Express;
   /** Stops accepting, lets in-flight requests finish (within SHUTDOWN_TIMEOUT), closes the store. */
   stop(): Promise<void>;
 }
@@ -100,6 +103,7 @@ export async function startServer(
     port,
     keys: services.keys,
     metrics,
+    app,
     async stop() {
       await drain.close(server);
       await services.store.close();

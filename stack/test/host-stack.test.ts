@@ -7,6 +7,7 @@ import { TLSSocket } from 'node:tls';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { chromium } from '../../tools/testing/chromium.ts';
 import { tempDir } from '../../tools/testing/temp-dir.ts';
 import { freePort } from '../../tools/network.ts';
 import { failuresOf, startRequestLoop } from '../../tools/testing/request-loop.ts';
@@ -202,6 +203,23 @@ describe('the host stack: pm2 cluster behind nginx', () => {
       longHeader,
       /^HTTP\/1\.1 400 [^]*\{"detail":"Request header fields are too large\."\}$/,
     );
+  });
+
+  it('serves the API reference, which a browser renders with its stylesheet despite the CSP', async () => {
+    const dom = chromium(['--dump-dom', `${url}/api/docs/`]);
+    assert.match(dom, /<span class="method">POST<\/span> <code>\/api\/token\/<\/code>/);
+    const png = join(tempDir(), 'reference.png');
+    chromium([
+      '--hide-scrollbars',
+      '--window-size=1000,1400',
+      `--screenshot=${png}`,
+      `${url}/api/docs/`,
+    ]);
+    assert.ok(statSync(png).size > 30_000, 'the screenshot is nearly empty');
+    // A stylesheet the Content-Security-Policy refused would never have been asked for.
+    await sleep(300);
+    const log = readFileSync(join(stateDir, 'log', 'access.log'), 'utf8');
+    assert.match(log, /"uri":"\/api\/docs\/reference\.css","status":200/);
   });
 
   it('refuses a 1 MB body in nginx with 413 and JSON', async () => {

@@ -16,6 +16,8 @@ import type { RefreshCookie } from './refresh-cookie.ts';
 import { healthRoutes } from './routes/health-routes.ts';
 import { helloRoutes } from './routes/hello-routes.ts';
 import { jwksRoute } from './routes/jwks-route.ts';
+import { openApiDocument } from './openapi/openapi-document.ts';
+import { openApiRoutes } from './routes/openapi-routes.ts';
 import { tokenRoutes } from './routes/token-routes.ts';
 
 export interface AppDeps {
@@ -49,6 +51,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(jwksRoute(deps.keys));
   app.use(tokenRoutes({ ...deps, requireAccessToken, events: deps.metrics.authEvents }));
   app.use(helloRoutes(requireAccessToken));
+  app.use(openApiRoutes(openApiDocument({ refreshCookie: deps.cookie.enabled })));
   app.use(notFound);
   app.use(createErrorHandler(deps.logger));
   return app;

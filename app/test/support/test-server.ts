@@ -3,6 +3,7 @@
  * clock. Settings are the test defaults plus whatever the test overrides. The caller stops it
  * (`after(() => api.stop())`).
  */
+import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load-config.ts';
 import type { Config } from '../../src/config/settings.ts';
@@ -10,7 +11,9 @@ import { startServer, type RunningServer } from '../../src/server.ts';
 import { openConfiguredStore, userServiceFor } from '../../src/services.ts';
 import type { Store } from '../../src/store/store.ts';
 import type { User } from '../../src/users/user.ts';
+import { openApiDocument } from '../../src/http/openapi/openapi-document.ts';
 import { FakeClock } from './fake-clock.ts';
+import { createConformanceCheck } from './openapi-conformance.ts';
 import { send, type Reply, type RequestOptions } from '../../../tools/testing/http-client.ts';
 import { tempDir } from '../../../tools/testing/temp-dir.ts';
 import { testSecret } from '../../../tools/testing/test-secret.ts';
@@ -59,6 +62,22 @@ export async function startTestServer(
   const store = openConfiguredStore(config, clock);
   const users = userServiceFor(config, store, clock);
   let stopped = false;
+  const conformance = createConformanceCheck(
+    openApiDocument({ refreshCookie: config.refreshTokenCookie }),
+  );
+  /** Every answer a test receives must fit the OpenAPI document. */
+  const checked = async (method: string, url: string, options?: RequestOptions) => {
+    const reply = await send(method, url, options);
+    const problems = conformance(
+      method,
+      url,
+      reply.status,
+      reply.headers.get('content-type'),
+      reply.text,
+    );
+    assert.deepEqual(problems, [], 'the response does not fit the OpenAPI document');
+    return reply;
+  };
 
   const test: TestServer = {
     get url() {
@@ -73,11 +92,11 @@ export async function startTestServer(
     store,
     createUser: (username, password) => users.create(username, password),
     post: (path, json, opts) =>
-      send('POST', server.url + path, {
+      checked('POST', server.url + path, {
         ...opts,
         json: opts?.body === undefined ? (json ?? {}) : undefined,
       }),
-    get: (path, opts) => send('GET', server.url + path, opts),
+    get: (path, opts) => checked('GET', server.url + path, opts),
     async login(username, password) {
       const reply = await test.post('/api/token/', { username, password });
       if (reply.status !== 200) throw new Error(`login failed: ${reply.status} ${reply.text}`);

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
@@ -8,28 +7,9 @@ import { Ajv } from 'ajv';
 import { runScript } from '../../../tools/testing/run-script.ts';
 import { tempDir } from '../../../tools/testing/temp-dir.ts';
 import type { Results } from '../../report/results.ts';
+import { chromium } from '../../../tools/testing/chromium.ts';
 
 const cli = 'loadtest/runner/loadtest-cli.ts';
-const chromiumFlags = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-function chromium(args: string[]) {
-  const result = spawnSync(
-    'chromium',
-    [...chromiumFlags, `--user-data-dir=${tempDir()}`, ...args],
-    { encoding: 'utf8', timeout: 60_000 },
-  );
-  assert.equal(result.status, 0, result.stderr);
-  return result.stdout;
-}
 
 describe('npm run loadtest: a short run of every scenario against the dev server and the stack', () => {
   let reports: string;
