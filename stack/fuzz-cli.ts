@@ -41,9 +41,11 @@ async function fuzz(name: string, url: string, workers: number): Promise<FuzzRes
   });
   const seedUsed = /Seed: (\d+)/.exec(result.output)?.[1] ?? '?';
   process.stdout.write(
-    `fuzz: ${name}: ${result.operations} operations, ${result.testCases} test cases, ${result.failures.length} failures (seed ${seedUsed})\n`,
+    `fuzz: ${name}: ${result.operations} operations, ${result.testCases} test cases, ${result.failures.length} failures, ${result.errors.length} errors (seed ${seedUsed})\n`,
   );
-  for (const failure of result.failures) process.stdout.write(`  ${failure}\n`);
+  for (const problem of [...result.failures, ...result.errors]) {
+    process.stdout.write(`  ${problem}\n`);
+  }
   return result;
 }
 
@@ -69,7 +71,7 @@ try {
     ['production stack', stack.url, availableParallelism()],
   ] as const) {
     const result = await fuzz(name, url, workers);
-    failed ||= result.failures.length > 0 || result.exitCode !== 0;
+    failed ||= result.failures.length + result.errors.length > 0 || result.exitCode !== 0;
   }
 } finally {
   await devServer.stop();

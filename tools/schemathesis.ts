@@ -38,6 +38,8 @@ export interface FuzzResult {
   testCases: number;
   /** One line per distinct failure, as schemathesis names it. */
   failures: string[];
+  /** What kept requests from being checked at all (the server went away, ...). */
+  errors: string[];
   exitCode: number | null;
   output: string;
 }
@@ -46,6 +48,7 @@ interface JsonReport {
   operations: { tested: number };
   test_cases: { generated: number };
   failures: { title: string; operations?: string[] }[];
+  errors: { title: string; count?: number }[] | null;
 }
 
 export function runSchemathesis(options: FuzzOptions): Promise<FuzzResult> {
@@ -99,6 +102,7 @@ export function runSchemathesis(options: FuzzOptions): Promise<FuzzResult> {
         operations: report.operations.tested,
         testCases: report.test_cases.generated,
         failures: report.failures.map((f) => `${(f.operations ?? []).join(', ')}: ${f.title}`),
+        errors: (report.errors ?? []).map((e) => `${e.title} (${e.count ?? 1}×)`),
         exitCode,
         output,
       });

@@ -48,9 +48,15 @@ export interface DocumentOptions {
   refreshCookie: boolean;
 }
 
-const refreshLink = {
-  operationId: 'refreshToken',
-  requestBody: { refresh: '$response.body#/refresh' },
+/** Where a response's tokens lead: a fuzzer (and a reader) can follow login → refresh → logout. */
+const linkTo = (operationId: string, field: string, from: string) => ({
+  operationId,
+  requestBody: { [field]: `$response.body#/${from}` },
+});
+const tokenLinks = {
+  refresh: linkTo('refreshToken', 'refresh', 'refresh'),
+  verify: linkTo('verifyToken', 'token', 'access'),
+  blacklist: linkTo('blacklistToken', 'refresh', 'refresh'),
 };
 
 function tokenPaths({ refreshCookie }: DocumentOptions) {
@@ -65,8 +71,7 @@ function tokenPaths({ refreshCookie }: DocumentOptions) {
         responses: {
           '200': {
             ...jsonBody(ref(refreshCookie ? 'Access' : 'TokenPair'), 'The tokens'),
-            // A fuzzer (and a reader) can follow a login to the refresh it makes possible.
-            ...(refreshCookie ? {} : { links: { refresh: refreshLink } }),
+            ...(refreshCookie ? {} : { links: tokenLinks }),
           },
           ...bodyErrors,
           '401': jsonBody(ref('Detail'), 'Wrong credentials, or an inactive or unknown user'),
@@ -81,7 +86,10 @@ function tokenPaths({ refreshCookie }: DocumentOptions) {
         ...(cookie ? { security: cookie } : {}),
         requestBody: fieldsBody(['refresh'], refreshField),
         responses: {
-          '200': jsonBody(ref('Refreshed'), 'The new tokens'),
+          '200': {
+            ...jsonBody(ref('Refreshed'), 'The new tokens'),
+            ...(refreshCookie ? {} : { links: tokenLinks }),
+          },
           ...bodyErrors,
           '401': unauthorized,
           '429': throttled,
