@@ -56,6 +56,8 @@ command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || apt_install nginx "th
 command -v openssl >/dev/null || apt_install openssl "the stack's local TLS certificate"
 # Chromium renders the load-test report in the tests, as a person would see it.
 command -v chromium >/dev/null || apt_install chromium "the report tests render report.html in it"
+# wrk: the stack bench's load generator, light enough to leave the cores to the servers.
+command -v wrk >/dev/null || apt_install wrk "the stack bench's load generator"
 # tmux: the ops view's test draws it in a real terminal.
 command -v tmux >/dev/null || apt_install tmux "the ops view is tested in a real terminal"
 

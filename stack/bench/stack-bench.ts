@@ -1,160 +1,205 @@
 /**
- * `npm run bench:stack`: authenticated GET /hello/ throughput and p99 latency of
- *   (a) the dev server (`npm run dev`), (b) the compiled app as one process (`npm start`),
- *   (c) the pm2 cluster directly, (d) the pm2 cluster through nginx, and with BENCH_TARGET_URL
- *   (e) a stack deployed elsewhere, the containers say, logged in as BENCH_TARGET_USER with
- *   BENCH_TARGET_PASSWORD,
- * measured side by side: rounds take the targets in turn, and the medians are reported.
- * The load generator (autocannon) runs on the same machine and shares its cores.
+ * `npm run bench:stack`: where the time of an authenticated GET /hello/ goes, from the plain
+ * `node:http` ceiling to the production stack, measured side by side on this machine:
+ *   plain node:http doing the same work (1 process, and a node:cluster of the stack's size),
+ *   the dev server, `npm start` (/hello/ and /healthz), the pm2 cluster directly and through
+ *   nginx, and with BENCH_TARGET_URL (BENCH_TARGET_USER, BENCH_TARGET_PASSWORD) a deployed stack.
+ * Rounds take the targets in turn (BENCH_ROUNDS, default 3, of BENCH_SECONDS, default 5, with
+ * BENCH_CONNECTIONS keep-alive connections, default 32); it prints medians, the ratios the
+ * request path is held to, and each pm2 worker's memory. The load generator is wrk (wrk.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpus } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import autocannon from 'autocannon';
+import { freePort, waitForOk } from '../../tools/network.ts';
+import { send } from '../../tools/testing/http-client.ts';
 import { tempDir } from '../../tools/testing/temp-dir.ts';
 import { provideUser, runStackCommand, startDevServer } from '../local-servers.ts';
-import { freePort, waitForOk } from '../../tools/network.ts';
+import { stackOnFreePorts } from '../stack-on-free-ports.ts';
+import { wrk } from './wrk.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
-
-const dir = tempDir();
+const workers = availableParallelism();
 const secret = 'bench-secret-that-is-long-enough-for-hs256!';
-const baseEnv: NodeJS.ProcessEnv = {
+const dir = tempDir();
+const env: NodeJS.ProcessEnv = {
   PATH: process.env.PATH,
   HOME: process.env.HOME,
   DATABASE_URL: `sqlite:${join(dir, 'app.sqlite3')}`,
   JWT_SIGNING_KEY: secret,
-  LOG_LEVEL: 'info',
 };
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 const children: ChildProcess[] = [];
 
-function startProcess(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+interface Target {
+  name: string;
+  url: string;
+  token?: string;
+}
+
+function startProcess(args: string[], extra: NodeJS.ProcessEnv): void {
   const child = spawn(process.execPath, args, {
-    env: { ...baseEnv, ...env },
+    env: { ...env, ...extra },
     stdio: 'ignore',
     detached: true,
   });
   children.push(child);
-  return child;
 }
 
 async function logIn(url: string, username: string, password: string): Promise<string> {
-  const reply = await fetch(`${url}/api/token/`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
+  const reply = await send('POST', `${url}/api/token/`, { json: { username, password } });
   if (reply.status !== 200)
-    throw new Error(`${url}: login answered ${reply.status}: ${await reply.text()}`);
-  return ((await reply.json()) as { access: string }).access;
+    throw new Error(`${url}: login answered ${reply.status}: ${reply.text}`);
+  return String(reply.json.access);
 }
 
 /** The stack at BENCH_TARGET_URL, when given: it has users and keys of its own. */
-async function deployedTarget() {
+async function deployedTarget(): Promise<Target[]> {
   const url = process.env.BENCH_TARGET_URL?.replace(/\/$/, '');
   if (!url) return [];
   const { BENCH_TARGET_USER: user, BENCH_TARGET_PASSWORD: password } = process.env;
   if (!user || !password) {
-    throw new Error(
-      'BENCH_TARGET_URL needs BENCH_TARGET_USER and BENCH_TARGET_PASSWORD, a user of that stack',
-    );
+    throw new Error('BENCH_TARGET_URL needs BENCH_TARGET_USER and BENCH_TARGET_PASSWORD');
   }
   await waitForOk(`${url}/readyz`, 20_000);
-  return [{ name: '(e) BENCH_TARGET_URL', url, token: await logIn(url, user, password) }];
+  return [
+    {
+      name: 'BENCH_TARGET_URL /hello/',
+      url: `${url}/hello/`,
+      token: await logIn(url, user, password),
+    },
+  ];
 }
 
-async function measure(url: string, token: string) {
-  const result = await autocannon({
-    url: `${url}/hello/`,
-    connections,
-    duration: seconds,
-    headers: { authorization: `Bearer ${token}` },
-  });
-  const failures = result.non2xx + result.errors + result.timeouts;
-  if (failures > 0) throw new Error(`${url}: ${failures} failed requests`);
-  return { rps: result.requests.average, p99: result.latency.p99 };
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+
+async function measure(targets: Target[]) {
+  const results = new Map(
+    targets.map((t) => [t.name, { rps: [] as number[], p50: [] as number[], p99: [] as number[] }]),
+  );
+  for (const target of targets) wrk(target.url, { seconds: 1, connections, ...target }); // warm-up
+  for (let round = 1; round <= rounds; round += 1) {
+    for (const target of targets) {
+      const run = wrk(target.url, { seconds, connections, ...target });
+      if (run.failures > 0) throw new Error(`${target.name}: ${run.failures} failed requests`);
+      const r = results.get(target.name);
+      r?.rps.push(run.rps);
+      r?.p50.push(run.p50Ms);
+      r?.p99.push(run.p99Ms);
+      console.log(
+        `round ${round}/${rounds}  ${target.name.padEnd(30)} ${Math.round(run.rps)} req/s`,
+      );
+      await sleep(300);
+    }
+  }
+  return new Map(
+    [...results].map(([name, r]) => [
+      name,
+      { rps: median(r.rps), p50: median(r.p50), p99: median(r.p99) },
+    ]),
+  );
 }
 
 async function main(): Promise<void> {
-  await provideUser({ ...baseEnv, PASSWORD_SCRYPT_LOG_N: '10' }, 'bench', 'pw');
-
-  const [devPort, singlePort, appPort, nginxPort] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-  ];
-  Object.assign(stackEnv, {
-    APP_PORT: String(appPort),
-    NGINX_PORT: String(nginxPort),
-    METRICS_PORT: String(await freePort()),
-  });
-  console.log('starting the dev server, the single process and the pm2 + nginx stack');
-  await runStackCommand('up', { ...baseEnv, ...stackEnv });
-  devServer = await startDevServer(devPort, baseEnv);
-  startProcess(['dist/start.js'], { NODE_ENV: 'production', PORT: String(singlePort) });
-
-  const local = [
-    { name: '(a) npm run dev', url: `http://127.0.0.1:${devPort}` },
-    { name: '(b) npm start, 1 process', url: `http://127.0.0.1:${singlePort}` },
-    { name: '(c) pm2 cluster, direct', url: `http://127.0.0.1:${appPort}` },
-    { name: '(d) pm2 cluster + nginx', url: `http://127.0.0.1:${nginxPort}` },
-  ];
-  for (const target of local) await waitForOk(`${target.url}/readyz`, 20_000);
-  // One database and one key behind every local target: a token from one works on all.
-  const access = await logIn(local[0]?.url ?? '', 'bench', 'pw');
-  const targets = [
-    ...local.map((target) => ({ ...target, token: access })),
-    ...(await deployedTarget()),
-  ];
-
-  const results = new Map(
-    targets.map((t) => [t.name, { rps: [] as number[], p99: [] as number[] }]),
+  await provideUser({ ...env, PASSWORD_SCRYPT_LOG_N: '10' }, 'bench', 'pw');
+  const stack = await stackOnFreePorts(
+    join(dir, 'stack'),
+    { ...env, NGINX_LOGIN_RATE: '1000r/s' },
+    workers,
   );
-  for (const target of targets) await measure(target.url, target.token).catch(() => undefined); // warm-up
-  for (let round = 1; round <= rounds; round += 1) {
-    for (const target of targets) {
-      process.stdout.write(`round ${round}/${rounds}: ${target.name} … `);
-      const { rps, p99 } = await measure(target.url, target.token);
-      results.get(target.name)?.rps.push(rps);
-      results.get(target.name)?.p99.push(p99);
-      console.log(`${Math.round(rps)} req/s, p99 ${p99} ms`);
-      await sleep(500);
-    }
-  }
-
-  const devRps = median(results.get(targets[0]?.name ?? '')?.rps ?? []);
-  console.log(
-    `\nnode ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), pm2 instances: one per CPU`,
+  const [devPort, singlePort, plainPort, plainClusterPort] = await Promise.all(
+    Array.from({ length: 4 }, () => freePort()),
   );
-  console.log(
-    `autocannon: ${connections} connections, ${seconds} s per run, median of ${rounds} rounds\n`,
-  );
-  console.log('target                       req/s   p99 ms   vs dev');
-  for (const target of targets) {
-    const r = results.get(target.name) ?? { rps: [], p99: [] };
-    const rps = median(r.rps);
+  console.log('starting the plain node:http ceilings, the dev server, npm start and the stack');
+  await runStackCommand('up', stack.env);
+  const dev = await startDevServer(Number(devPort), env);
+  try {
+    startProcess(['dist/start.js'], {
+      NODE_ENV: 'production',
+      PORT: String(singlePort),
+      LOG_LEVEL: 'info',
+    });
+    startProcess(['stack/bench/plain-node-server.ts', String(plainPort)], { BENCH_SECRET: secret });
+    startProcess(['stack/bench/plain-node-server.ts', String(plainClusterPort), String(workers)], {
+      BENCH_SECRET: secret,
+    });
+    const at = (port: number | undefined) => `http://127.0.0.1:${String(port)}`;
+    for (const port of [singlePort, devPort]) await waitForOk(`${at(port)}/readyz`, 20_000);
+    await sleep(500);
+    // One database and one key behind every target: one token serves them all.
+    const token = await logIn(dev.url, 'bench', 'pw');
+    const appPort = Number(stack.env.APP_PORT);
+    const targets: Target[] = [
+      { name: 'plain node:http, 1 process', url: `${at(plainPort)}/hello/`, token },
+      { name: `plain node:cluster, ${workers}`, url: `${at(plainClusterPort)}/hello/`, token },
+      { name: 'npm run dev /hello/', url: `${dev.url}/hello/`, token },
+      { name: 'npm start /hello/', url: `${at(singlePort)}/hello/`, token },
+      { name: 'npm start /healthz', url: `${at(singlePort)}/healthz` },
+      { name: `pm2 cluster ${workers}, direct`, url: `${at(appPort)}/hello/`, token },
+      { name: `pm2 cluster ${workers} + nginx`, url: `${stack.url}/hello/`, token },
+      ...(await deployedTarget()),
+    ];
+    const results = await measure(targets);
+    report(targets, results);
+    // pm2-cluster.ts finds the stack's pm2 through STACK_STATE_DIR, read when it loads.
+    process.env.STACK_STATE_DIR = stack.env.STACK_STATE_DIR;
+    const { listWorkers } = await import('../pm2-cluster.ts');
     console.log(
-      `${target.name.padEnd(26)}${String(Math.round(rps)).padStart(8)}${String(median(r.p99)).padStart(9)}${(rps / devRps).toFixed(2).padStart(8)}x`,
+      `\nmemory per pm2 worker: ${listWorkers()
+        .map((w) => `${Math.round(w.memoryBytes / 1024 / 1024)} MB`)
+        .join(', ')}`,
+    );
+  } finally {
+    await dev.stop();
+    await runStackCommand('down', stack.env);
+    for (const child of children)
+      if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
+  }
+}
+
+function report(
+  targets: Target[],
+  results: Map<string, { rps: number; p50: number; p99: number }>,
+) {
+  console.log(
+    `\nnode ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}); wrk 1 thread, ${connections} connections, ${seconds} s, median of ${rounds} rounds\n`,
+  );
+  console.log(
+    `${'target'.padEnd(32)}${'req/s'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}`,
+  );
+  for (const { name } of targets) {
+    const r = results.get(name);
+    if (!r) continue;
+    console.log(
+      `${name.padEnd(32)}${String(Math.round(r.rps)).padStart(8)}${r.p50.toFixed(2).padStart(9)}${r.p99.toFixed(2).padStart(9)}`,
     );
   }
+  const rps = (name: string) => results.get(name)?.rps ?? NaN;
+  const ratios: [string, number, number][] = [
+    [
+      'npm start /hello/ ÷ plain node:http',
+      rps('npm start /hello/') / rps('plain node:http, 1 process'),
+      0.5,
+    ],
+    ['npm start /hello/ ÷ /healthz', rps('npm start /hello/') / rps('npm start /healthz'), 0.9],
+    [
+      'pm2 + nginx ÷ pm2 direct',
+      rps(`pm2 cluster ${workers} + nginx`) / rps(`pm2 cluster ${workers}, direct`),
+      0.9,
+    ],
+    [
+      'pm2 + nginx ÷ plain node:cluster',
+      rps(`pm2 cluster ${workers} + nginx`) / rps(`plain node:cluster, ${workers}`),
+      0.5,
+    ],
+  ];
+  console.log('\nratio                                    measured   goal');
+  for (const [name, value, goal] of ratios) {
+    console.log(`${name.padEnd(40)}${value.toFixed(2).padStart(8)}x ${`≥ ${goal}x`.padStart(7)}`);
+  }
 }
 
-const stackEnv: NodeJS.ProcessEnv = {
-  STACK_STATE_DIR: join(dir, 'stack'),
-  NGINX_LOGIN_RATE: '1000r/s',
-};
-let devServer: Awaited<ReturnType<typeof startDevServer>> | undefined;
-try {
-  await main();
-} finally {
-  await devServer?.stop();
-  await runStackCommand('down', { ...baseEnv, ...stackEnv });
-  for (const child of children)
-    if (child.pid && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
-}
+await main();
