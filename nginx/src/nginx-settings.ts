@@ -32,6 +32,11 @@ export const nginxSchema = {
     doc: 'When set, nginx also serves TLS on this port with a self-signed certificate.',
     parse: port,
   }),
+  workers: optional({
+    env: 'NGINX_WORKERS',
+    doc: "nginx's worker processes on the host stack; unset: one per four cores, at least one, the app's workers take the rest. The nginx container uses every core.",
+    parse: integerFrom(1, 256),
+  }),
   appPort: setting({
     env: 'APP_PORT',
     doc: "Port the app's workers share, and nginx's upstream port.",

@@ -46,6 +46,8 @@ if (import.meta.main) {
         listen: String(settings.nginxPort),
         upstreams: hosts.map((host) => `${host}:${settings.appPort}`),
         limits: limitsOf(settings),
+        // The container is nginx's alone: a worker per core it is given.
+        workerProcesses: 'auto',
       },
       outDir,
     );

@@ -19,6 +19,8 @@ export interface NginxValues {
     login: { rate: string; burst: number };
     refresh: { rate: string; burst: number };
   };
+  /** How many worker processes: a number, or auto for one per core. */
+  workerProcesses: number | 'auto';
   /** The user nginx's workers run as, when its master runs as root; unset: nginx's default. */
   workerUser?: string;
   /** Addresses of this machine besides loopback that may read nginx_status. */
@@ -48,6 +50,7 @@ function placeholders(values: NginxValues): Record<string, string> {
     run_dir: values.runDir,
     log_dir: values.logDir,
     temp_dir: values.tempDir,
+    worker_processes: String(values.workerProcesses),
     user: values.workerUser === undefined ? '' : `user ${values.workerUser};\n`,
     status_allow: (values.statusClients ?? []).map((address) => `\n  allow ${address};`).join(''),
     login_rate: values.limits.login.rate,

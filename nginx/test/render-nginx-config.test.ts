@@ -18,6 +18,7 @@ function render(overrides: Partial<NginxValues> = {}) {
     logDir: join(dir, 'log'),
     tempDir: join(dir, 'tmp'),
     limits: { login: { rate: '1r/s', burst: 5 }, refresh: { rate: '10r/s', burst: 20 } },
+    workerProcesses: 1,
     ...overrides,
   };
   renderNginxConfig(values, join(dir, 'conf'));
