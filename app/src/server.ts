@@ -64,6 +64,7 @@ export async function startServer(
     cookie: createRefreshCookie(config.refreshTokenCookie, config.refreshTokenLifetimeSeconds),
     trustProxy: config.trustProxy,
     bodyLimitBytes: config.bodyLimitBytes,
+    requestLog: { which: config.logRequests, slowSeconds: config.slowRequestSeconds },
   });
 
   const drain = createDrain({

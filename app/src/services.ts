@@ -9,6 +9,7 @@ import { createJwtCodec } from './tokens/jwt-codec.ts';
 import { buildKeyRing, type KeyRing } from './tokens/key-ring.ts';
 import { createTokenService } from './tokens/token-service.ts';
 import { owaspScryptParams } from './users/password-hashing.ts';
+import { cachedUserLookup } from './users/user-lookup-cache.ts';
 import { createUserService } from './users/user-service.ts';
 
 export const openConfiguredStore = (config: Config, clock: Clock): Store =>
@@ -44,6 +45,7 @@ function tokenServiceFor(
     clock,
     {
       accessLifetimeSeconds: config.accessTokenLifetimeSeconds,
+      leewaySeconds: config.jwtLeewaySeconds,
       refreshLifetimeSeconds: config.refreshTokenLifetimeSeconds,
       rotateRefreshTokens: config.rotateRefreshTokens,
       blacklistAfterRotation: config.blacklistAfterRotation,
@@ -64,5 +66,10 @@ export function buildServices(
   const store = openConfiguredStore(config, clock);
   const tokens = tokenServiceFor(config, keys, store, clock, events);
   const users = userServiceFor(config, store, clock);
-  return { keys, store, tokens, users, authenticate: createAccessAuthentication(tokens, store) };
+  const findUser = cachedUserLookup(
+    (id) => store.users.findById(id),
+    clock,
+    config.userCacheTtlSeconds,
+  );
+  return { keys, store, tokens, users, authenticate: createAccessAuthentication(tokens, findUser) };
 }

@@ -65,6 +65,7 @@ describe('the server process', () => {
     const env = testEnv(dir, {
       LOG_LEVEL: 'info',
       LOG_FORMAT: 'json',
+      LOG_REQUESTS: 'all',
       PASSWORD_SCRYPT_LOG_N: '17',
     });
     const store = openStore(String(env.DATABASE_URL), 0);

@@ -138,10 +138,11 @@ describe('the host stack: pm2 cluster behind nginx', () => {
   });
 
   it("logs the client's own address in the app, not nginx's", async () => {
-    await call(`${url}/healthz`, { from: '127.0.0.42' });
+    // A 404 is a problem, which the app logs by default (LOG_REQUESTS=problems).
+    await call(`${url}/no-such-path`, { from: '127.0.0.42' });
     await sleep(200);
     const log = readFileSync(join(stateDir, 'log', 'api.out.log'), 'utf8');
-    assert.match(log, /"path":"\/healthz".*"remote_addr":"127\.0\.0\.42"/);
+    assert.match(log, /"path":"\/no-such-path".*"remote_addr":"127\.0\.0\.42"/);
   });
 
   it('answers a burst of logins beyond the limit with 429 and JSON, and normal traffic without', async () => {
@@ -216,10 +217,14 @@ describe('the host stack: pm2 cluster behind nginx', () => {
       `${url}/api/docs/`,
     ]);
     assert.ok(statSync(png).size > 30_000, 'the screenshot is nearly empty');
-    // A stylesheet the Content-Security-Policy refused would never have been asked for.
-    await sleep(300);
-    const log = readFileSync(join(stateDir, 'log', 'access.log'), 'utf8');
-    assert.match(log, /"uri":"\/api\/docs\/reference\.css","status":200/);
+    // A stylesheet the Content-Security-Policy refused would never have been asked for. nginx
+    // flushes its buffered access log within a second.
+    const asked = /"uri":"\/api\/docs\/reference\.css","status":200/;
+    const until = Date.now() + 5000;
+    while (!asked.test(readFileSync(join(stateDir, 'log', 'access.log'), 'utf8'))) {
+      assert.ok(Date.now() < until, 'the stylesheet was never asked for');
+      await sleep(200);
+    }
   });
 
   it('refuses a 1 MB body in nginx with 413 and JSON', async () => {

@@ -211,6 +211,24 @@ export const settings = {
     parse: durationSeconds,
     default: 5,
   }),
+  userCacheTtlSeconds: setting({
+    env: 'USER_CACHE_TTL',
+    doc: 'How long each process keeps a user that authentication loaded; a deactivated user keeps access for up to this long. 0: no cache.',
+    parse: durationSeconds,
+    default: 5,
+  }),
+  logRequests: setting({
+    env: 'LOG_REQUESTS',
+    doc: "Which requests get a log line: all, problems (4xx, 5xx and slow ones) or none. nginx's access log has every request with the same request id.",
+    parse: oneOf(['all', 'problems', 'none'] as const),
+    default: (nodeEnv: NodeEnv) => (nodeEnv === 'development' ? 'all' : 'problems'),
+  }),
+  slowRequestSeconds: setting({
+    env: 'SLOW_REQUEST',
+    doc: 'A request that takes this long or longer counts as a problem, and is logged.',
+    parse: durationSeconds,
+    default: 1,
+  }),
   logLevel: setting({
     env: 'LOG_LEVEL',
     doc: 'debug, info, warn, error or silent.',

@@ -9,7 +9,7 @@ import type { TokenService } from '../tokens/token-service.ts';
 import type { UserService } from '../users/user-service.ts';
 import { createErrorHandler } from './middleware/error-handler.ts';
 import { notFound } from './middleware/fallbacks.ts';
-import { createRequestLog } from './middleware/request-log.ts';
+import { createRequestLog, type RequestLogPolicy } from './middleware/request-log.ts';
 import { createRequestMetrics } from './middleware/request-metrics.ts';
 import { createRequireAccessToken } from './middleware/require-access-token.ts';
 import type { RefreshCookie } from './refresh-cookie.ts';
@@ -31,6 +31,7 @@ export interface AppDeps {
   trustProxy: string;
   bodyLimitBytes: number;
   metrics: AppMetrics;
+  requestLog: RequestLogPolicy;
 }
 
 /** Express's `trust proxy` takes booleans, hop counts, or names and addresses. */
@@ -42,10 +43,12 @@ function trustProxyValue(value: string): boolean | number | string {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Small JSON answers gain nothing from ETags, and each costs a hash of the body.
+  app.set('etag', false);
   app.set('trust proxy', trustProxyValue(deps.trustProxy));
   const requireAccessToken = createRequireAccessToken(deps.authenticate);
 
-  app.use(createRequestLog(deps.logger));
+  app.use(createRequestLog(deps.logger, deps.requestLog));
   app.use(createRequestMetrics(deps.metrics));
   app.use(healthRoutes(deps.store, deps.keys));
   app.use(jwksRoute(deps.keys));

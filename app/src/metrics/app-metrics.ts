@@ -60,12 +60,25 @@ export function createAppMetrics(ready: () => Promise<boolean>): AppMetrics {
     },
   });
 
+  // Each label set is bound once: prom-client would otherwise hash the labels on every request.
+  // Methods, route patterns and statuses are few, so the map stays small.
+  const bound = new Map<
+    string,
+    { count: ReturnType<typeof requests.labels>; time: ReturnType<typeof duration.labels> }
+  >();
+
   return {
     registry,
     observeRequest(method, route, status, seconds) {
-      const labels = { method, route, status: String(status) };
-      requests.inc(labels);
-      duration.observe(labels, seconds);
+      const key = `${method} ${route} ${status}`;
+      let series = bound.get(key);
+      if (!series) {
+        const labels = { method, route, status: String(status) };
+        series = { count: requests.labels(labels), time: duration.labels(labels) };
+        bound.set(key, series);
+      }
+      series.count.inc();
+      series.time.observe(seconds);
     },
     authEvents: {
       issued() {

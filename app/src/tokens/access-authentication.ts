@@ -4,7 +4,6 @@
  */
 import { AppError } from '../errors/app-error.ts';
 import { messages } from '../errors/messages.ts';
-import type { Store } from '../store/store.ts';
 import type { User } from '../users/user.ts';
 import { invalidToken } from './jwt-codec.ts';
 import { userIdOf } from './token-claims.ts';
@@ -23,7 +22,11 @@ export function bearerToken(header: string | undefined): string | undefined {
   return parts[1];
 }
 
-export function createAccessAuthentication(tokens: TokenService, store: Store) {
+/** `findUser` loads a user by id: the store's, or a cache of it (users/user-lookup-cache.ts). */
+export function createAccessAuthentication(
+  tokens: TokenService,
+  findUser: (id: number) => Promise<User | undefined>,
+) {
   return async function authenticate(header: string | undefined): Promise<User> {
     const raw = bearerToken(header);
     if (raw === undefined) throw new AppError('not_authenticated', messages.notAuthenticated);
@@ -40,7 +43,7 @@ export function createAccessAuthentication(tokens: TokenService, store: Store) {
 
     const userId = userIdOf(claims);
     if (userId === undefined) throw invalidToken(messages.noUserIdentification);
-    const user = await store.users.findById(userId);
+    const user = await findUser(userId);
     if (!user) throw new AppError('user_not_found', messages.userNotFound);
     if (!user.isActive) throw new AppError('user_inactive', messages.userInactive);
     return user;

@@ -11,9 +11,12 @@ import type { User } from '../users/user.ts';
 import { invalidToken, type Claims, type JwtCodec } from './jwt-codec.ts';
 import { createRefreshTokenRotation, type RotationPolicy } from './refresh-token-rotation.ts';
 import { checkClaims, tokenClaims } from './token-claims.ts';
+import { createVerifiedAccessCache } from './verified-access-cache.ts';
 
 export interface TokenPolicy extends RotationPolicy {
   accessLifetimeSeconds: number;
+  /** JWT_LEEWAY: the clock skew tolerated on exp, here and in the codec. */
+  leewaySeconds: number;
   rotateRefreshTokens: boolean;
 }
 
@@ -36,6 +39,7 @@ export function createTokenService(
 ) {
   const now = () => epochSeconds(clock);
   const rotation = createRefreshTokenRotation(store, codec, now, policy, events);
+  const verifiedAccess = createVerifiedAccessCache(policy.leewaySeconds);
 
   /** An access token made from a refresh token: its claims but for type, exp and jti. */
   function accessFrom(refresh: Claims, issuedAt: number): string {
@@ -93,8 +97,11 @@ export function createTokenService(
 
     /** Checks an access token's signature, lifetime and claims; returns its claims. */
     validAccess(raw: string): Claims {
+      const known = verifiedAccess.get(raw, now());
+      if (known) return known;
       const claims = codec.decode(raw, now());
       checkClaims(claims, 'access');
+      verifiedAccess.remember(raw, claims);
       return claims;
     },
 

@@ -29,6 +29,8 @@ export function testEnv(dir: string, overrides: Record<string, string> = {}): No
     LOG_LEVEL: 'silent',
     // Test clients are not proxies: nothing gains from leaving their idle connections open.
     SHUTDOWN_IDLE_GRACE: '0',
+    // Deactivation takes effect at once in the tests; the cache has tests of its own.
+    USER_CACHE_TTL: '0',
     ...overrides,
   };
 }
