@@ -17,13 +17,6 @@ import { join } from 'node:path';
 
 const logNames = ['access.log', 'error.log'];
 
-/** pm2-logrotate's size syntax: bytes, or a number with K, M or G. */
-export function sizeInBytes(size: string): number {
-  const match = /^(\d+)([KMG]?)$/.exec(size);
-  const unit = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[match?.[2] ?? ''] ?? 1;
-  return Number(match?.[1] ?? 0) * unit;
-}
-
 /** Rotates what has outgrown `maxBytes`; returns the names it rotated to. */
 export function rotateNginxLogs(
   logDir: string,

@@ -4,7 +4,7 @@
  * pm2 loads it through a wrapper of its own: it is an entry file, not a module with a main.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { rotateNginxLogs, sizeInBytes } from './nginx-log-rotation.ts';
+import { rotateNginxLogs } from './nginx-log-rotation.ts';
 import { readStackSettings } from './stack-settings.ts';
 import { stackPaths } from './stack-paths.ts';
 
@@ -14,7 +14,7 @@ function reopenNginxLogs(): void {
 }
 
 const settings = readStackSettings();
-const policy = { maxBytes: sizeInBytes(settings.logMaxSize), retain: settings.logRetain };
+const policy = { maxBytes: settings.logMaxSize.bytes, retain: settings.logRetain };
 setInterval(() => {
   for (const file of rotateNginxLogs(stackPaths.logDir, policy, reopenNginxLogs)) {
     process.stdout.write(`rotated nginx's log to ${file}\n`);

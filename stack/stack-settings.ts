@@ -7,12 +7,18 @@ import { integerFrom, port, ConfigValueError } from '../app/src/config/parsers.t
 import { optional, readSettings, setting } from '../app/src/config/setting.ts';
 import { nginxSchema } from '../nginx/src/nginx-settings.ts';
 
-/** pm2-logrotate's size syntax: bytes, or a number with K, M or G. */
-const logSize = (raw: string): string => {
-  if (!/^\d+[KMG]?$/.test(raw.trim())) {
+const sizeUnits: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+
+/**
+ * pm2-logrotate's size syntax (bytes, or a number with K, M or G), kept as written for it and in
+ * bytes for the stack's own rotation of nginx's logs.
+ */
+export const logSize = (raw: string): { text: string; bytes: number } => {
+  const match = /^(\d+)([KMG]?)$/.exec(raw.trim());
+  if (!match) {
     throw new ConfigValueError(`expected a size such as 500K, 10M or 1G, got "${raw}"`);
   }
-  return raw.trim();
+  return { text: raw.trim(), bytes: Number(match[1]) * (sizeUnits[match[2] ?? ''] ?? 1) };
 };
 
 /** pm2's memory syntax, as megabytes: 300M or 1G. */
@@ -40,7 +46,7 @@ export const stackSchema = {
     env: 'PM2_LOG_MAX_SIZE',
     doc: "A log above this size is rotated: the app's by pm2-logrotate (also daily), nginx's by the stack.",
     parse: logSize,
-    default: '10M',
+    default: logSize('10M'),
   }),
   logRetain: setting({
     env: 'PM2_LOG_RETAIN',

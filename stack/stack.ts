@@ -145,7 +145,7 @@ export async function stackUp(say: Say, settings = readStackSettings()): Promise
         `starting ${settings.pm2Instances === 'max' ? 'one worker per CPU' : `${settings.pm2Instances} worker(s)`} under pm2 on 127.0.0.1:${settings.appPort}`,
       );
       configureLogRotation({
-        maxSize: settings.logMaxSize,
+        maxSize: settings.logMaxSize.text,
         retain: settings.logRetain,
         checkSeconds: settings.logCheckSeconds,
       });

@@ -3,18 +3,9 @@ import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { tempDir } from '../../tools/testing/temp-dir.ts';
-import { rotateNginxLogs, sizeInBytes } from '../nginx-log-rotation.ts';
+import { rotateNginxLogs } from '../nginx-log-rotation.ts';
 
 describe("rotating nginx's logs", () => {
-  it('reads sizes as pm2-logrotate writes them', () => {
-    assert.deepEqual(['500', '1K', '10M', '1G'].map(sizeInBytes), [
-      500,
-      1024,
-      10 * 1024 ** 2,
-      1024 ** 3,
-    ]);
-  });
-
   it('renames a log past the size, tells nginx to reopen, and keeps only the newest few', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'access.log'), 'x'.repeat(2000));
