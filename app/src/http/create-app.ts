@@ -13,12 +13,13 @@ import { createRequestLog, type RequestLogPolicy } from './middleware/request-lo
 import { createRequestMetrics } from './middleware/request-metrics.ts';
 import { createRequireAccessToken } from './middleware/require-access-token.ts';
 import type { RefreshCookie } from './refresh-cookie.ts';
-import { healthRoutes } from './routes/health-routes.ts';
-import { helloRoutes } from './routes/hello-routes.ts';
-import { jwksRoute } from './routes/jwks-route.ts';
+import { exactRouter } from './routes/exact-router.ts';
+import { addHealthRoutes } from './routes/health-routes.ts';
+import { addHelloRoutes } from './routes/hello-routes.ts';
+import { addJwksRoute } from './routes/jwks-route.ts';
 import { openApiDocument } from './openapi/openapi-document.ts';
-import { openApiRoutes } from './routes/openapi-routes.ts';
-import { tokenRoutes } from './routes/token-routes.ts';
+import { addOpenApiRoutes } from './routes/openapi-routes.ts';
+import { addTokenRoutes } from './routes/token-routes.ts';
 
 export interface AppDeps {
   logger: Logger;
@@ -50,11 +51,15 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(createRequestLog(deps.logger, deps.requestLog));
   app.use(createRequestMetrics(deps.metrics));
-  app.use(healthRoutes(deps.store, deps.keys));
-  app.use(jwksRoute(deps.keys));
-  app.use(tokenRoutes({ ...deps, requireAccessToken, events: deps.metrics.authEvents }));
-  app.use(helloRoutes(requireAccessToken));
-  app.use(openApiRoutes(openApiDocument({ refreshCookie: deps.cookie.enabled })));
+  // One router for every route: each router a request passes through costs an entry and an
+  // exit, which were a tenth of an authenticated request's time with one router per module.
+  const routes = exactRouter();
+  addHealthRoutes(routes, deps.store, deps.keys);
+  addJwksRoute(routes, deps.keys);
+  addTokenRoutes(routes, { ...deps, requireAccessToken, events: deps.metrics.authEvents });
+  addHelloRoutes(routes, requireAccessToken);
+  addOpenApiRoutes(routes, openApiDocument({ refreshCookie: deps.cookie.enabled }));
+  app.use(routes);
   app.use(notFound);
   app.use(createErrorHandler(deps.logger));
   return app;

@@ -6,11 +6,8 @@ import type { Router } from 'express';
 import { checkReadiness } from '../../readiness.ts';
 import type { KeyRing } from '../../tokens/key-ring.ts';
 import type { Store } from '../../store/store.ts';
-import { exactRouter } from './exact-router.ts';
 
-export function healthRoutes(store: Store, keys: KeyRing): Router {
-  const router = exactRouter();
-
+export function addHealthRoutes(router: Router, store: Store, keys: KeyRing): void {
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', uptime_seconds: Math.round(process.uptime()) });
   });
@@ -19,6 +16,4 @@ export function healthRoutes(store: Store, keys: KeyRing): Router {
     const { ready, checks } = await checkReadiness(store, keys);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
-
-  return router;
 }

@@ -6,13 +6,10 @@ import type { Router } from 'express';
 import { AppError } from '../../errors/app-error.ts';
 import { messages } from '../../errors/messages.ts';
 import type { KeyRing } from '../../tokens/key-ring.ts';
-import { exactRouter } from './exact-router.ts';
 
-export function jwksRoute(keys: KeyRing): Router {
-  const router = exactRouter();
+export function addJwksRoute(router: Router, keys: KeyRing): void {
   router.get('/.well-known/jwks.json', (_req, res) => {
     if (keys.jwks.keys.length === 0) throw new AppError('not_found', messages.notFound);
     res.set('Cache-Control', 'public, max-age=300').json(keys.jwks);
   });
-  return router;
 }

@@ -3,10 +3,8 @@ import type { Router } from 'express';
 import { methodNotAllowed } from '../middleware/fallbacks.ts';
 import type { OpenApiDocument } from '../openapi/openapi-document.ts';
 import { referenceStylesheet, renderReference } from '../openapi/render-reference.ts';
-import { exactRouter } from './exact-router.ts';
 
-export function openApiRoutes(document: OpenApiDocument): Router {
-  const router = exactRouter();
+export function addOpenApiRoutes(router: Router, document: OpenApiDocument): void {
   // Rendered once: the document is fixed for the life of the process.
   const json = JSON.stringify(document);
   const page = renderReference(document);
@@ -25,5 +23,4 @@ export function openApiRoutes(document: OpenApiDocument): Router {
   router.get('/api/docs/reference.css', (_req, res) => {
     res.type('css').send(referenceStylesheet);
   });
-  return router;
 }

@@ -11,7 +11,6 @@ import { methodNotAllowed } from '../middleware/fallbacks.ts';
 import { authenticatedUser } from '../middleware/require-access-token.ts';
 import type { RefreshCookie } from '../refresh-cookie.ts';
 import { readStringFields } from '../request-fields.ts';
-import { exactRouter } from './exact-router.ts';
 
 export interface TokenRoutesDeps {
   users: UserService;
@@ -31,15 +30,17 @@ const noStore: RequestHandler = (_req, res, next) => {
   next();
 };
 
-export function tokenRoutes({
+export function addTokenRoutes(
+  router: Router,
+  {
   users,
   tokens,
   cookie,
   requireAccessToken,
   bodyLimitBytes,
   events,
-}: TokenRoutesDeps): Router {
-  const router = exactRouter();
+}: TokenRoutesDeps,
+): void {
   const body = parseBody(bodyLimitBytes);
   const post = (path: string, ...handlers: RequestHandler[]) =>
     router
@@ -92,6 +93,4 @@ export function tokenRoutes({
     if (cookie.enabled) cookie.clear(res);
     res.json({ revoked });
   });
-
-  return router;
 }
