@@ -33,6 +33,8 @@ export async function provideUser(
 
 export interface DevServer {
   url: string;
+  /** Its process group's id: the watcher and the server it restarts. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -61,7 +63,7 @@ export async function startDevServer(port: number, env: NodeJS.ProcessEnv): Prom
     await stop();
     throw error;
   }
-  return { url, stop };
+  return { url, pid: child.pid ?? NaN, stop };
 }
 
 /** Runs `npm run stack -- <command>` with `env`; throws with its output when it fails. */

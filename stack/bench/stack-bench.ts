@@ -6,10 +6,12 @@
  *   nginx, and with BENCH_TARGET_URL (BENCH_TARGET_USER, BENCH_TARGET_PASSWORD) a deployed stack.
  * Rounds take the targets in turn (BENCH_ROUNDS, default 3, of BENCH_SECONDS, default 5, with
  * BENCH_CONNECTIONS keep-alive connections, default 32); it prints medians, the ratios the
- * request path is held to, and each pm2 worker's memory. The load generator is wrk (wrk.ts).
+ * request path is held to, what each part spent of the CPU per request (process-cpu.ts) and
+ * each pm2 worker's memory. The load generator is wrk (wrk.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism, cpus } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, waitForOk } from '../../tools/network.ts';
@@ -17,6 +19,7 @@ import { send } from '../../tools/testing/http-client.ts';
 import { tempDir } from '../../tools/testing/temp-dir.ts';
 import { provideUser, runStackCommand, startDevServer } from '../local-servers.ts';
 import { stackOnFreePorts } from '../stack-on-free-ports.ts';
+import { groupCpuSeconds, processGroupOf, waitedChildrenCpuSeconds } from './process-cpu.ts';
 import { wrk } from './wrk.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -32,20 +35,42 @@ const env: NodeJS.ProcessEnv = {
   JWT_SIGNING_KEY: secret,
 };
 const children: ChildProcess[] = [];
+const plainName = 'plain node:http, 1 process';
+const plainClusterName = `plain node:cluster, ${workers}`;
+const startName = 'npm start /hello/';
+const healthzName = 'npm start /healthz';
+const directName = `pm2 cluster ${workers}, direct`;
+const nginxName = `pm2 cluster ${workers} + nginx`;
 
 interface Target {
   name: string;
   url: string;
   token?: string;
+  /** Process groups of the servers that answer, and of the nginx in front of them, if any. */
+  servers?: number[];
+  nginx?: number[];
 }
 
-function startProcess(args: string[], extra: NodeJS.ProcessEnv): void {
+interface Measured {
+  rps: number;
+  p50: number;
+  p99: number;
+  /** CPU microseconds per request. */
+  serverCpu: number;
+  nginxCpu: number;
+  wrkCpu: number;
+}
+
+/** A process group of its own, whose CPU time is then the server's. */
+function startProcess(args: string[], extra: NodeJS.ProcessEnv): number {
   const child = spawn(process.execPath, args, {
     env: { ...env, ...extra },
     stdio: 'ignore',
     detached: true,
   });
   children.push(child);
+  if (child.pid === undefined) throw new Error(`could not start ${args.join(' ')}`);
+  return child.pid;
 }
 
 async function logIn(url: string, username: string, password: string): Promise<string> {
@@ -76,29 +101,54 @@ async function deployedTarget(): Promise<Target[]> {
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
-async function measure(targets: Target[]) {
-  const results = new Map(
-    targets.map((t) => [t.name, { rps: [] as number[], p50: [] as number[], p99: [] as number[] }]),
-  );
+/** One wrk run against the target, with the CPU its parts spent meanwhile. */
+function run(target: Target): Measured {
+  const cpu = () => ({
+    server: groupCpuSeconds(target.servers ?? []),
+    nginx: groupCpuSeconds(target.nginx ?? []),
+    wrk: waitedChildrenCpuSeconds(),
+  });
+  const before = cpu();
+  const result = wrk(target.url, { seconds, connections, ...target });
+  const after = cpu();
+  if (result.failures > 0) throw new Error(`${target.name}: ${result.failures} failed requests`);
+  const perRequest = (spent: number) => (spent * 1e6) / (result.rps * seconds);
+  return {
+    rps: result.rps,
+    p50: result.p50Ms,
+    p99: result.p99Ms,
+    serverCpu: target.servers ? perRequest(after.server - before.server) : NaN,
+    nginxCpu: target.nginx ? perRequest(after.nginx - before.nginx) : NaN,
+    wrkCpu: perRequest(after.wrk - before.wrk),
+  };
+}
+
+async function measure(targets: Target[]): Promise<Map<string, Measured>> {
+  const runs = new Map(targets.map((t) => [t.name, [] as Measured[]]));
   for (const target of targets) wrk(target.url, { seconds: 1, connections, ...target }); // warm-up
   for (let round = 1; round <= rounds; round += 1) {
     for (const target of targets) {
-      const run = wrk(target.url, { seconds, connections, ...target });
-      if (run.failures > 0) throw new Error(`${target.name}: ${run.failures} failed requests`);
-      const r = results.get(target.name);
-      r?.rps.push(run.rps);
-      r?.p50.push(run.p50Ms);
-      r?.p99.push(run.p99Ms);
+      const result = run(target);
+      runs.get(target.name)?.push(result);
       console.log(
-        `round ${round}/${rounds}  ${target.name.padEnd(30)} ${Math.round(run.rps)} req/s`,
+        `round ${round}/${rounds}  ${target.name.padEnd(30)} ${Math.round(result.rps)} req/s`,
       );
       await sleep(300);
     }
   }
+  const medianOf = (measured: Measured[], key: keyof Measured) =>
+    median(measured.map((m) => m[key]));
   return new Map(
-    [...results].map(([name, r]) => [
+    [...runs].map(([name, measured]) => [
       name,
-      { rps: median(r.rps), p50: median(r.p50), p99: median(r.p99) },
+      {
+        rps: medianOf(measured, 'rps'),
+        p50: medianOf(measured, 'p50'),
+        p99: medianOf(measured, 'p99'),
+        serverCpu: medianOf(measured, 'serverCpu'),
+        nginxCpu: medianOf(measured, 'nginxCpu'),
+        wrkCpu: medianOf(measured, 'wrkCpu'),
+      },
     ]),
   );
 }
@@ -115,38 +165,50 @@ async function main(): Promise<void> {
   );
   console.log('starting the plain node:http ceilings, the dev server, npm start and the stack');
   await runStackCommand('up', stack.env);
+  // pm2-cluster.ts and stack-paths.ts find the stack through STACK_STATE_DIR, read when they load.
+  process.env.STACK_STATE_DIR = stack.env.STACK_STATE_DIR;
+  const { listWorkers, pm2DaemonPid } = await import('../pm2-cluster.ts');
+  const { stackPaths } = await import('../stack-paths.ts');
   const dev = await startDevServer(Number(devPort), env);
   try {
-    startProcess(['dist/start.js'], {
+    const single = startProcess(['dist/start.js'], {
       NODE_ENV: 'production',
       PORT: String(singlePort),
       LOG_LEVEL: 'info',
     });
-    startProcess(['stack/bench/plain-node-server.ts', String(plainPort)], { BENCH_SECRET: secret });
-    startProcess(['stack/bench/plain-node-server.ts', String(plainClusterPort), String(workers)], {
+    const plain = startProcess(['stack/bench/plain-node-server.ts', String(plainPort)], {
       BENCH_SECRET: secret,
     });
+    const plainCluster = startProcess(
+      ['stack/bench/plain-node-server.ts', String(plainClusterPort), String(workers)],
+      { BENCH_SECRET: secret },
+    );
+    const pm2Group = processGroupOf(pm2DaemonPid() ?? NaN);
+    const nginxGroup = processGroupOf(Number(readFileSync(stackPaths.nginx.pidFile, 'utf8')));
     const at = (port: number | undefined) => `http://127.0.0.1:${String(port)}`;
     for (const port of [singlePort, devPort]) await waitForOk(`${at(port)}/readyz`, 20_000);
     await sleep(500);
     // One database and one key behind every target: one token serves them all.
     const token = await logIn(dev.url, 'bench', 'pw');
     const appPort = Number(stack.env.APP_PORT);
+    const pm2 = [pm2Group];
     const targets: Target[] = [
-      { name: 'plain node:http, 1 process', url: `${at(plainPort)}/hello/`, token },
-      { name: `plain node:cluster, ${workers}`, url: `${at(plainClusterPort)}/hello/`, token },
-      { name: 'npm run dev /hello/', url: `${dev.url}/hello/`, token },
-      { name: 'npm start /hello/', url: `${at(singlePort)}/hello/`, token },
-      { name: 'npm start /healthz', url: `${at(singlePort)}/healthz` },
-      { name: `pm2 cluster ${workers}, direct`, url: `${at(appPort)}/hello/`, token },
-      { name: `pm2 cluster ${workers} + nginx`, url: `${stack.url}/hello/`, token },
+      { name: plainName, url: `${at(plainPort)}/hello/`, token, servers: [plain] },
+      {
+        name: plainClusterName,
+        url: `${at(plainClusterPort)}/hello/`,
+        token,
+        servers: [plainCluster],
+      },
+      { name: 'npm run dev /hello/', url: `${dev.url}/hello/`, token, servers: [dev.pid] },
+      { name: startName, url: `${at(singlePort)}/hello/`, token, servers: [single] },
+      { name: healthzName, url: `${at(singlePort)}/healthz`, servers: [single] },
+      { name: directName, url: `${at(appPort)}/hello/`, token, servers: pm2 },
+      { name: nginxName, url: `${stack.url}/hello/`, token, servers: pm2, nginx: [nginxGroup] },
       ...(await deployedTarget()),
     ];
     const results = await measure(targets);
     report(targets, results);
-    // pm2-cluster.ts finds the stack's pm2 through STACK_STATE_DIR, read when it loads.
-    process.env.STACK_STATE_DIR = stack.env.STACK_STATE_DIR;
-    const { listWorkers } = await import('../pm2-cluster.ts');
     console.log(
       `\nmemory per pm2 worker: ${listWorkers()
         .map((w) => `${Math.round(w.memoryBytes / 1024 / 1024)} MB`)
@@ -160,46 +222,71 @@ async function main(): Promise<void> {
   }
 }
 
-function report(
-  targets: Target[],
-  results: Map<string, { rps: number; p50: number; p99: number }>,
-) {
+const us = (value: number) => (Number.isNaN(value) ? '-' : value.toFixed(1));
+
+function report(targets: Target[], results: Map<string, Measured>) {
   console.log(
     `\nnode ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}); wrk 1 thread, ${connections} connections, ${seconds} s, median of ${rounds} rounds\n`,
   );
-  console.log(
-    `${'target'.padEnd(32)}${'req/s'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}`,
-  );
+  const columns: [string, number][] = [
+    ['target', 32],
+    ['req/s', 8],
+    ['p50 ms', 9],
+    ['p99 ms', 9],
+    ['CPU µs/request: server', 24],
+    ['nginx', 7],
+    ['wrk', 7],
+  ];
+  const row = (cells: string[]) =>
+    cells
+      .map((cell, i) => {
+        const width = columns[i]?.[1] ?? 8;
+        return i === 0 ? cell.padEnd(width) : cell.padStart(width);
+      })
+      .join('');
+  console.log(row(columns.map(([title]) => title)));
   for (const { name } of targets) {
     const r = results.get(name);
     if (!r) continue;
     console.log(
-      `${name.padEnd(32)}${String(Math.round(r.rps)).padStart(8)}${r.p50.toFixed(2).padStart(9)}${r.p99.toFixed(2).padStart(9)}`,
+      row([
+        name,
+        String(Math.round(r.rps)),
+        r.p50.toFixed(2),
+        r.p99.toFixed(2),
+        us(r.serverCpu),
+        us(r.nginxCpu),
+        us(r.wrkCpu),
+      ]),
     );
   }
   const rps = (name: string) => results.get(name)?.rps ?? NaN;
   const ratios: [string, number, number][] = [
-    [
-      'npm start /hello/ ÷ plain node:http',
-      rps('npm start /hello/') / rps('plain node:http, 1 process'),
-      0.5,
-    ],
-    ['npm start /hello/ ÷ /healthz', rps('npm start /hello/') / rps('npm start /healthz'), 0.9],
-    [
-      'pm2 + nginx ÷ pm2 direct',
-      rps(`pm2 cluster ${workers} + nginx`) / rps(`pm2 cluster ${workers}, direct`),
-      0.9,
-    ],
-    [
-      'pm2 + nginx ÷ plain node:cluster',
-      rps(`pm2 cluster ${workers} + nginx`) / rps(`plain node:cluster, ${workers}`),
-      0.5,
-    ],
+    ['npm start /hello/ ÷ plain node:http', rps(startName) / rps(plainName), 0.5],
+    ['npm start /hello/ ÷ /healthz', rps(startName) / rps(healthzName), 0.9],
+    ['pm2 + nginx ÷ pm2 direct', rps(nginxName) / rps(directName), 0.9],
+    ['pm2 + nginx ÷ plain node:cluster', rps(nginxName) / rps(plainClusterName), 0.5],
   ];
   console.log('\nratio                                    measured   goal');
   for (const [name, value, goal] of ratios) {
     console.log(`${name.padEnd(40)}${value.toFixed(2).padStart(8)}x ${`≥ ${goal}x`.padStart(7)}`);
   }
+  reportNginxCeiling(results.get(directName), results.get(nginxName));
+}
+
+/**
+ * Where every process shares the same cores, requests per second are the cores over the CPU
+ * each request costs, so nginx's share of that cost bounds what it can keep of the workers' rate.
+ */
+function reportNginxCeiling(direct: Measured | undefined, proxied: Measured | undefined) {
+  if (!direct || !proxied) return;
+  const directCost = direct.serverCpu + direct.wrkCpu;
+  const ceiling = directCost / (directCost + proxied.nginxCpu);
+  console.log(
+    `\nnginx spends ${us(proxied.nginxCpu)} µs of CPU per request, the workers ${us(direct.serverCpu)} µs ` +
+      `and wrk ${us(direct.wrkCpu)} µs when hit directly: on cores all three share, ` +
+      `pm2 + nginx ÷ pm2 direct can reach at most about ${ceiling.toFixed(2)}x.`,
+  );
 }
 
 await main();

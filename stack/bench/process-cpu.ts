@@ -1,0 +1,62 @@
+/**
+ * CPU time spent by processes, read from /proc: what each part of a measured target (its
+ * servers, nginx, the load generator) spends per request. On a machine whose cores the servers
+ * and the load generator share, throughput is the cores divided by that sum, so these figures
+ * say why one target serves fewer requests than another.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+const ticksPerSecond =
+  Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+interface ProcessTimes {
+  processGroup: number;
+  /** utime + stime, in seconds. */
+  ownSeconds: number;
+  /** cutime + cstime: children it has waited for, in seconds. */
+  waitedChildrenSeconds: number;
+}
+
+/** proc(5): fields after the command name, which may hold spaces and ends at the last ')'. */
+function processTimes(pid: number | 'self'): ProcessTimes | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+  } catch {
+    return undefined; // it exited meanwhile
+  }
+  // From field 3 (state) on: field n of proc(5) is fields[n - 3].
+  const fields = text
+    .slice(text.lastIndexOf(')') + 2)
+    .split(' ')
+    .map(Number);
+  const at = (n: number) => fields[n - 3] ?? 0;
+  return {
+    processGroup: at(5),
+    ownSeconds: (at(14) + at(15)) / ticksPerSecond,
+    waitedChildrenSeconds: (at(16) + at(17)) / ticksPerSecond,
+  };
+}
+
+/** The process group of `pid`: a daemon's workers share it (pm2's, nginx's). */
+export function processGroupOf(pid: number): number {
+  const times = processTimes(pid);
+  if (!times) throw new Error(`process ${String(pid)} is not running`);
+  return times.processGroup;
+}
+
+/** CPU seconds the live processes of these process groups have spent so far. */
+export function groupCpuSeconds(groups: number[]): number {
+  let seconds = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const times = processTimes(Number(entry));
+    if (times && groups.includes(times.processGroup)) seconds += times.ownSeconds;
+  }
+  return seconds;
+}
+
+/** CPU seconds of the children this process has waited for: wrk, run with spawnSync. */
+export const waitedChildrenCpuSeconds = (): number =>
+  processTimes('self')?.waitedChildrenSeconds ?? 0;
