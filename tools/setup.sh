@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the project needs, and only what is missing: npm dependencies (which bring the
-# Node 24 binary the scripts run on), nginx, k6, schemathesis and chromium, and for the containers a running
-# Docker engine and the local base images. Safe to run again; `--quiet` prints only what it does,
-# `--host-only` leaves Docker out (the host stack and the load tests do not need it).
+# Node 24 binary the scripts run on), nginx, k6, schemathesis, the Django reference and chromium,
+# and for the containers a running Docker engine and the local base images. Safe to run again;
+# `--quiet` prints only what it does, `--host-only` leaves Docker out (the host stack and the load
+# tests do not need it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -78,6 +79,19 @@ if ! .tools/venv/bin/st --version 2>/dev/null | grep -q "${fuzzer#*==}"; then
   say "installing $fuzzer into .tools/venv (pip, once)"
   python3 -m venv .tools/venv || fail "python3 -m venv failed: install the venv module (Debian: apt-get install python3-venv)"
   .tools/venv/bin/pip install --quiet --disable-pip-version-check -r tools/fuzz-requirements.txt
+fi
+
+# The real Django + DRF + simplejwt under gunicorn, the reference the wire format is tested
+# against: PyPI into .tools/django-venv, pinned in tools/django-reference/requirements.txt (the
+# copy kept in the venv says which pins it holds).
+reference_pins=tools/django-reference/requirements.txt
+if ! cmp -s "$reference_pins" .tools/django-venv/requirements.txt; then
+  command -v python3 >/dev/null || fail "the Django reference needs Python 3 with venv (Debian: apt-get install python3-venv)"
+  say "installing Django, DRF, simplejwt and gunicorn into .tools/django-venv (pip, once)"
+  rm -rf .tools/django-venv
+  python3 -m venv .tools/django-venv || fail "python3 -m venv failed: install the venv module (Debian: apt-get install python3-venv)"
+  .tools/django-venv/bin/pip install --quiet --disable-pip-version-check -r "$reference_pins"
+  cp "$reference_pins" .tools/django-venv/requirements.txt
 fi
 
 # A Docker engine for the container tests; without a registry, base images are built locally.
