@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'not_found'
   | 'method_not_allowed'
+  | 'not_acceptable'
   | 'throttled'
   | 'internal';
 

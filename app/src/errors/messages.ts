@@ -23,12 +23,18 @@ export const messages = {
   fieldNotNull: 'This field may not be null.',
   fieldNotBlank: 'This field may not be blank.',
   fieldNotString: 'Not a valid string.',
+  fieldNullCharacters: 'Null characters are not allowed.',
+  fieldSurrogateCharacter: (codePoint: number) =>
+    `Surrogate characters are not allowed: U+${codePoint.toString(16).toUpperCase()}.`,
+  noDataProvided: 'No data provided',
+  notAcceptable: 'Could not satisfy the request Accept header.',
   notFound: 'Not found.',
   serverError: 'A server error occurred.',
   requestTooLarge: 'Request body is too large.',
   headersTooLarge: 'Request header fields are too large.',
   expectedDictionary: (got: string) => `Invalid data. Expected a dictionary, but got ${got}.`,
   jsonParseError: (reason: string) => `JSON parse error - ${reason}`,
+  multipartParseError: (reason: string) => `Multipart form parse error - ${reason}`,
   /** DRF's ParseError, with what was wrong. */
   malformedRequest: (reason: string) => `Malformed request. ${reason}`,
   tooManyFields: 'Malformed request. The form has more than 1000 fields.',

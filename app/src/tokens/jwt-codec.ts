@@ -35,6 +35,22 @@ function headerOf(token: string): Record<string, unknown> | undefined {
   }
 }
 
+/**
+ * PyJWT's iat check, which simplejwt relies on and jsonwebtoken does not make: when present, iat
+ * reads as an integer (Python's int(): a number, or digits in a string) not after `latest`.
+ */
+function issuedBy(claims: Claims, latest: number): boolean {
+  const { iat } = claims;
+  if (iat === undefined) return true;
+  const seconds =
+    typeof iat === 'number'
+      ? Math.trunc(iat)
+      : typeof iat === 'string' && /^\s*[+-]?\d+\s*$/.test(iat)
+        ? Number(iat)
+        : NaN;
+  return Number.isFinite(seconds) && seconds <= latest;
+}
+
 export function createJwtCodec(keys: KeyRing, options: CodecOptions) {
   const verifyOptions = {
     algorithms: [keys.algorithm],
@@ -72,6 +88,9 @@ export function createJwtCodec(keys: KeyRing, options: CodecOptions) {
         throw invalidToken(messages.tokenInvalid);
       }
       if (typeof claims !== 'object' || claims === null) throw invalidToken(messages.tokenInvalid);
+      if (!issuedBy(claims as Claims, nowSeconds + options.leewaySeconds)) {
+        throw invalidToken(messages.tokenInvalid);
+      }
       return claims as Claims;
     },
   };

@@ -23,7 +23,8 @@ export function tokenClaims(
     exp: issuedAt + Math.round(lifetimeSeconds),
     iat: issuedAt,
     jti: newJti(),
-    user_id: userId,
+    // simplejwt writes the id as a string (str(user.pk)); clients and Django read it so.
+    user_id: String(userId),
   };
 }
 
@@ -37,5 +38,10 @@ export function checkClaims(claims: Claims, expectedType: TokenType | undefined)
   if (claims.token_type !== expectedType) throw invalidToken(messages.tokenHasWrongType);
 }
 
-export const userIdOf = (claims: Claims): number | undefined =>
-  Number.isSafeInteger(claims.user_id) ? (claims.user_id as number) : undefined;
+/** The user id, written as simplejwt does ("1") or as a number (1), as Django reads either. */
+export function userIdOf(claims: Claims): number | undefined {
+  const id = claims.user_id;
+  if (typeof id === 'number') return Number.isSafeInteger(id) ? id : undefined;
+  if (typeof id === 'string' && /^\d{1,15}$/.test(id)) return Number(id);
+  return undefined;
+}

@@ -8,7 +8,7 @@ import { messages } from '../errors/messages.ts';
 import { unobservedAuthEvents, type AuthEvents } from '../metrics/auth-events.ts';
 import type { Store } from '../store/store.ts';
 import type { User } from '../users/user.ts';
-import { invalidToken, type Claims, type JwtCodec } from './jwt-codec.ts';
+import type { Claims, JwtCodec } from './jwt-codec.ts';
 import { createRefreshTokenRotation, type RotationPolicy } from './refresh-token-rotation.ts';
 import { checkClaims, tokenClaims } from './token-claims.ts';
 import { createVerifiedAccessCache } from './verified-access-cache.ts';
@@ -42,13 +42,8 @@ export function createTokenService(
   const verifiedAccess = createVerifiedAccessCache(policy.leewaySeconds);
 
   /** An access token made from a refresh token: its claims but for type, exp and jti. */
-  function accessFrom(refresh: Claims, issuedAt: number): string {
-    const own = tokenClaims(
-      'access',
-      Number(refresh.user_id),
-      issuedAt,
-      policy.accessLifetimeSeconds,
-    );
+  function accessFrom(refresh: Claims, userId: number, issuedAt: number): string {
+    const own = tokenClaims('access', userId, issuedAt, policy.accessLifetimeSeconds);
     const { token_type, exp, iat, jti } = own;
     return codec.encode({ ...own, ...refresh, token_type, exp, iat, jti });
   }
@@ -64,14 +59,14 @@ export function createTokenService(
       const refresh = tokenClaims('refresh', user.id, issuedAt, policy.refreshLifetimeSeconds);
       await rotation.recordLogin(refresh, user.id);
       events.issued();
-      return { refresh: codec.encode(refresh), access: accessFrom(refresh, issuedAt) };
+      return { refresh: codec.encode(refresh), access: accessFrom(refresh, user.id, issuedAt) };
     },
 
     async refresh(raw: string): Promise<RefreshResult> {
       const { claims, record } = await rotation.validRefresh(raw);
       await requireActiveUser(record.userId);
       const issuedAt = now();
-      const access = accessFrom(claims, issuedAt);
+      const access = accessFrom(claims, record.userId, issuedAt);
       if (!policy.rotateRefreshTokens) {
         events.refreshed();
         return { access };
@@ -85,8 +80,11 @@ export function createTokenService(
     async verify(raw: string): Promise<void> {
       const claims = codec.decode(raw, now());
       checkClaims(claims, undefined);
+      // simplejwt's verify serializer refuses a blacklisted token as invalid input, not a 401.
       if (typeof claims.jti === 'string' && (await store.tokens.findBlacklisting(claims.jti))) {
-        throw invalidToken(messages.tokenBlacklisted);
+        throw new AppError('invalid', 'Invalid input.', {
+          fields: { non_field_errors: [messages.tokenBlacklisted] },
+        });
       }
     },
 

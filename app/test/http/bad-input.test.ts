@@ -79,7 +79,7 @@ describe('bad input gets a JSON error, never a 500', () => {
     const wrongMethod = await api.get('/api/token/');
     assert.equal(wrongMethod.status, 405);
     assert.deepEqual(wrongMethod.json, { detail: 'Method "GET" not allowed.' });
-    assert.equal(wrongMethod.headers.get('allow'), 'POST');
+    assert.equal(wrongMethod.headers.get('allow'), 'POST, OPTIONS');
   });
 
   for (const encoding of ['gzip', 'br', 'deflate']) {

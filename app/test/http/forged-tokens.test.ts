@@ -103,6 +103,29 @@ describe('forged and malformed tokens under HS256', () => {
   it('refuses a token whose nbf is in the future', async () => {
     assert.equal(await refusal(api, sign({ ...claims(), nbf: now + 60 })), 'Token is invalid');
   });
+
+  it('refuses a token issued in the future beyond the leeway, as PyJWT does for simplejwt', async () => {
+    assert.equal(
+      (await api.get('/hello/', { token: sign({ ...claims(), iat: now + 5 }) })).status,
+      200,
+    );
+    assert.equal(await refusal(api, sign({ ...claims(), iat: now + 60 })), 'Token is invalid');
+    // jsonwebtoken will not sign a text iat: the token is made by hand.
+    const unsigned = `${base64url({ alg: 'HS256', typ: 'JWT' })}.${base64url({ ...claims(), iat: 'yesterday' })}`;
+    const textIat = `${unsigned}.${createHmac('sha256', testSecret).update(unsigned).digest('base64url')}`;
+    assert.equal(await refusal(api, textIat), 'Token is invalid');
+  });
+
+  it('reads user_id as simplejwt writes it, a string, or as a number', async () => {
+    for (const userId of ['1', 1]) {
+      const reply = await api.get('/hello/', { token: sign({ ...claims(), user_id: userId }) });
+      assert.equal(reply.status, 200);
+    }
+    assert.equal(
+      await refusal(api, sign({ ...claims(), user_id: 'one' })),
+      'Token contained no recognizable user identification',
+    );
+  });
 });
 
 describe('audience and issuer', () => {

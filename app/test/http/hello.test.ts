@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import jwt from 'jsonwebtoken';
+import { sendRaw } from '../../../tools/testing/raw-request.ts';
 import { testSecret } from '../../../tools/testing/test-secret.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
@@ -86,9 +87,27 @@ describe('GET /hello/ (a route behind requireAccessToken)', () => {
     });
   });
 
-  it('answers only GET', async () => {
-    const reply = await api.post('/hello/', {}, { token: access });
+  it('refuses two Authorization headers as one malformed header, as simplejwt under WSGI does', async () => {
+    const { access: fresh } = await api.login('alice', 'pw');
+    const reply = await sendRaw(api.url, {
+      method: 'GET',
+      path: '/hello/',
+      headers: { authorization: [`Bearer ${fresh}`, `Bearer ${fresh}`] },
+    });
+    assert.equal(reply.status, 401);
+    assert.deepEqual(JSON.parse(reply.text), {
+      detail: 'Authorization header must contain two space-delimited values',
+      code: 'bad_authorization_header',
+    });
+  });
+
+  it('answers only GET, once the caller is authenticated, as DRF does', async () => {
+    const { access: fresh } = await api.login('alice', 'pw');
+    const reply = await api.post('/hello/', {}, { token: fresh });
     assert.equal(reply.status, 405);
-    assert.equal(reply.headers.get('allow'), 'GET');
+    assert.equal(reply.headers.get('allow'), 'GET, HEAD, OPTIONS');
+    const anonymous = await api.post('/hello/', {});
+    assert.equal(anonymous.status, 401);
+    assert.deepEqual(anonymous.json, { detail: 'Authentication credentials were not provided.' });
   });
 });

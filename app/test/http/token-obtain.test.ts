@@ -53,7 +53,7 @@ describe('POST /api/token/', () => {
       exp: now + 24 * 3600,
       iat: now,
       jti: (decodedRefresh.payload as { jti: string }).jti,
-      user_id: 1,
+      user_id: '1',
     });
     const accessClaims = decodedAccess.payload as Record<string, unknown>;
     assert.equal(accessClaims.token_type, 'access');
@@ -84,17 +84,21 @@ describe('POST /api/token/', () => {
     );
   });
 
-  it('refuses null, blank and non-string fields with DRF texts', async () => {
+  it('refuses null, blank and non-text fields with DRF texts, and reads a number as text', async () => {
     const reply = await api.post('/api/token/', { username: null, password: '   ' });
     assert.deepEqual(reply.json, {
       username: ['This field may not be null.'],
       password: ['This field may not be blank.'],
     });
-    const typed = await api.post('/api/token/', { username: ['alice'], password: 1 });
+    const typed = await api.post('/api/token/', { username: ['alice'], password: true });
     assert.equal(typed.status, 400);
     assert.deepEqual(typed.json, {
       username: ['Not a valid string.'],
       password: ['Not a valid string.'],
+    });
+    const numbered = await api.post('/api/token/', { username: 'alice', password: 1 });
+    assert.deepEqual(numbered.json, {
+      detail: 'No active account found with the given credentials',
     });
   });
 
@@ -104,6 +108,50 @@ describe('POST /api/token/', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     assert.equal(reply.status, 200);
+  });
+
+  it('reads a repeated form field as its last value, as Django does', async () => {
+    const reply = await api.post('/api/token/', undefined, {
+      body: 'username=mallory&username=alice&password=correct+horse',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    assert.equal(reply.status, 200);
+  });
+
+  it('accepts a multipart body as DRF does, and reads past its files', async () => {
+    const form = new FormData();
+    form.append('username', 'alice');
+    form.append('attachment', new Blob(['ignored']), 'notes.txt');
+    form.append('password', 'correct horse');
+    const reply = await fetch(`${api.url}/api/token/`, { method: 'POST', body: form });
+    assert.equal(reply.status, 200);
+    const broken = await api.post('/api/token/', undefined, {
+      body: 'not multipart at all',
+      headers: { 'content-type': 'multipart/form-data' },
+    });
+    assert.equal(broken.status, 400);
+    assert.match(String(broken.json.detail), /^Multipart form parse error - /);
+  });
+
+  it('answers a JSON null with "No data provided", as DRF does', async () => {
+    const reply = await api.post('/api/token/', undefined, {
+      body: 'null',
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.equal(reply.status, 400);
+    assert.deepEqual(reply.json, { non_field_errors: ['No data provided'] });
+  });
+
+  it('refuses NUL characters and lone surrogates in a field with DRF texts', async () => {
+    const reply = await api.post('/api/token/', undefined, {
+      body: '{"username": "ali\\u0000ce", "password": "\\ud800x"}',
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.equal(reply.status, 400);
+    assert.deepEqual(reply.json, {
+      username: ['Null characters are not allowed.'],
+      password: ['Surrogate characters are not allowed: U+D800.'],
+    });
   });
 
   it('records the time of the login on the user', async () => {

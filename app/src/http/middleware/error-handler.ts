@@ -28,6 +28,7 @@ const mappings: Record<ErrorCode, Mapping> = {
   unsupported_media_type: { status: 415, withCode: false },
   not_found: { status: 404, withCode: false },
   method_not_allowed: { status: 405, withCode: false },
+  not_acceptable: { status: 406, withCode: false },
   throttled: { status: 429, withCode: false },
   internal: { status: 500, withCode: false },
 };

@@ -2,7 +2,7 @@
  * Protects a route: one line, `router.get(path, requireAccessToken, handler)`, like DRF's
  * `permission_classes = (IsAuthenticated,)`. The authenticated user is then `req.user`.
  */
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { AccessAuthentication } from '../../tokens/access-authentication.ts';
 import type { User } from '../../users/user.ts';
 
@@ -12,9 +12,18 @@ declare module 'express-serve-static-core' {
   }
 }
 
+/**
+ * The Authorization header; sent twice, its lines joined as a WSGI server joins them, which
+ * simplejwt then refuses as a malformed header. Node keeps only the first of the two.
+ */
+function authorizationOf(req: Request): string | undefined {
+  const lines = req.headersDistinct.authorization;
+  return lines && lines.length > 1 ? lines.join(',') : req.headers.authorization;
+}
+
 export function createRequireAccessToken(authenticate: AccessAuthentication): RequestHandler {
   return async (req, _res, next) => {
-    req.user = await authenticate(req.headers.authorization);
+    req.user = await authenticate(authorizationOf(req));
     next();
   };
 }

@@ -19,8 +19,10 @@ const jsonBody = (schema: Json, description: string) => ({
 const bodyErrors = {
   '400': jsonBody(ref('BadRequest'), 'Malformed body, or a field missing or not a string'),
   '413': jsonBody(ref('Detail'), 'Body larger than BODY_LIMIT'),
-  '415': jsonBody(ref('Detail'), 'Neither JSON nor an HTML form'),
+  '415': jsonBody(ref('Detail'), 'Neither JSON, an HTML form nor multipart'),
 };
+/** Every DRF view negotiates Accept before anything else. */
+const notAcceptable = { '406': jsonBody(ref('Detail'), 'The Accept header refuses JSON') };
 const unauthorized = jsonBody(ref('Error'), 'Credentials missing, or a token refused');
 const throttled = {
   ...jsonBody(ref('Detail'), 'Too many requests: from this address, or failed logins'),
@@ -39,6 +41,7 @@ function fieldsBody(fields: string[], required: string[]) {
     content: {
       'application/json': { schema },
       'application/x-www-form-urlencoded': { schema },
+      'multipart/form-data': { schema },
     },
   };
 }
@@ -46,6 +49,20 @@ function fieldsBody(fields: string[], required: string[]) {
 export interface DocumentOptions {
   /** REFRESH_TOKEN_COOKIE: the refresh token travels in a cookie, not in bodies. */
   refreshCookie: boolean;
+}
+
+/** OPTIONS on a view: DRF's description of it (name, media types, the POST fields). */
+function viewOptions(operationId: string, protectedView = false) {
+  return {
+    operationId,
+    summary: 'What this endpoint takes and answers, as DRF describes its views',
+    ...(protectedView ? { security: [{ bearerAuth: [] }] } : {}),
+    responses: {
+      '200': jsonBody(ref('ViewMetadata'), 'The view: name, description, renders, parses, fields'),
+      ...(protectedView ? { '401': unauthorized } : {}),
+      ...notAcceptable,
+    },
+  };
 }
 
 /** Where a response's tokens lead: a fuzzer (and a reader) can follow login → refresh → logout. */
@@ -75,9 +92,11 @@ function tokenPaths({ refreshCookie }: DocumentOptions) {
           },
           ...bodyErrors,
           '401': jsonBody(ref('Detail'), 'Wrong credentials, or an inactive or unknown user'),
+          ...notAcceptable,
           '429': throttled,
         },
       },
+      options: viewOptions('describeObtainTokenPair'),
     },
     '/api/token/refresh/': {
       post: {
@@ -92,17 +111,25 @@ function tokenPaths({ refreshCookie }: DocumentOptions) {
           },
           ...bodyErrors,
           '401': unauthorized,
+          ...notAcceptable,
           '429': throttled,
         },
       },
+      options: viewOptions('describeRefreshToken'),
     },
     '/api/token/verify/': {
       post: {
         operationId: 'verifyToken',
         summary: 'Whether a token of any type is valid',
         requestBody: fieldsBody(['token'], ['token']),
-        responses: { '200': jsonBody(ref('Empty'), 'Valid'), ...bodyErrors, '401': unauthorized },
+        responses: {
+          '200': jsonBody(ref('Empty'), 'Valid'),
+          ...bodyErrors,
+          '401': unauthorized,
+          ...notAcceptable,
+        },
       },
+      options: viewOptions('describeVerifyToken'),
     },
     '/api/token/blacklist/': {
       post: {
@@ -110,8 +137,14 @@ function tokenPaths({ refreshCookie }: DocumentOptions) {
         summary: 'Log out: blacklist a refresh token',
         ...(cookie ? { security: cookie } : {}),
         requestBody: fieldsBody(['refresh'], refreshField),
-        responses: { '200': jsonBody(ref('Empty'), 'Done'), ...bodyErrors, '401': unauthorized },
+        responses: {
+          '200': jsonBody(ref('Empty'), 'Done'),
+          ...bodyErrors,
+          '401': unauthorized,
+          ...notAcceptable,
+        },
       },
+      options: viewOptions('describeBlacklistToken'),
     },
     '/api/token/logout-all/': {
       post: {
@@ -121,8 +154,10 @@ function tokenPaths({ refreshCookie }: DocumentOptions) {
         responses: {
           '200': jsonBody(ref('Revoked'), 'How many live refresh tokens were revoked'),
           '401': unauthorized,
+          ...notAcceptable,
         },
       },
+      options: viewOptions('describeLogoutEverywhere', true),
     },
   };
 }
@@ -133,8 +168,13 @@ const otherPaths = {
       operationId: 'hello',
       summary: 'A protected route',
       security: [{ bearerAuth: [] }],
-      responses: { '200': jsonBody(ref('Message'), 'The greeting'), '401': unauthorized },
+      responses: {
+        '200': jsonBody(ref('Message'), 'The greeting'),
+        '401': unauthorized,
+        ...notAcceptable,
+      },
     },
+    options: viewOptions('describeHello', true),
   },
   '/healthz': {
     get: {

@@ -41,6 +41,28 @@ export const schemas = {
   BadRequest: {
     anyOf: [{ $ref: '#/components/schemas/Detail' }, { $ref: '#/components/schemas/FieldErrors' }],
   },
+  /** DRF's SimpleMetadata: what OPTIONS says of a view. */
+  ViewMetadata: closed(
+    {
+      name: string,
+      description: string,
+      renders: { type: 'array', items: string },
+      parses: { type: 'array', items: string },
+      actions: {
+        type: 'object',
+        additionalProperties: {
+          type: 'object',
+          additionalProperties: closed({
+            type: string,
+            required: { type: 'boolean' },
+            read_only: { type: 'boolean' },
+            label: string,
+          }),
+        },
+      },
+    },
+    ['name', 'description', 'renders', 'parses'],
+  ),
   Health: closed({ status: { const: 'ok' }, uptime_seconds: { type: 'integer', minimum: 0 } }),
   Readiness: closed({
     status: { enum: ['ready', 'not ready'] },
