@@ -6,6 +6,7 @@
  * crypto.scrypt runs on libuv's thread pool, so hashing never blocks the event loop.
  */
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { djangoHashFormat, verifyDjangoPassword } from './django-password-hashes.ts';
 
 export interface ScryptParams {
   logN: number;
@@ -59,7 +60,9 @@ function parseHash(encoded: string): ParsedHash | undefined {
   };
 }
 
+/** This API's scrypt hashes, and Django's formats for users imported from a Django deployment. */
 export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
+  if (djangoHashFormat(encoded)) return verifyDjangoPassword(password, encoded);
   const parsed = parseHash(encoded);
   if (!parsed) return false;
   const key = await derive(password, parsed.salt, parsed.params);
@@ -71,7 +74,7 @@ export async function spendVerificationTime(password: string, params: ScryptPara
   await derive(password, randomBytes(saltLength), params);
 }
 
-/** True when the hash was made with weaker parameters than the current ones. */
+/** True when the hash was made with weaker parameters than the current ones, or is Django's. */
 export function needsRehash(encoded: string, current: ScryptParams): boolean {
   const parsed = parseHash(encoded);
   return (

@@ -14,6 +14,12 @@ export interface User {
 export interface UserRepository {
   /** Throws AlreadyExistsError when the username is taken. */
   create(username: string, passwordHash: string, at: number): Promise<User>;
+  /**
+   * Adds a user brought from another deployment with all it had, its id included: the tokens
+   * that deployment issued name the user by it. Throws AlreadyExistsError when the id or the
+   * username is taken.
+   */
+  insertWithId(user: User): Promise<void>;
   findById(id: number): Promise<User | undefined>;
   findByUsername(username: string): Promise<User | undefined>;
   list(): Promise<User[]>;
