@@ -6,7 +6,14 @@
  */
 import type { UserRepository } from '../users/user.ts';
 /** Why a refresh token was blacklisted. */
-export type RevocationReason = 'logout' | 'rotated' | 'reuse' | 'logout_all' | 'password_change';
+export type RevocationReason =
+  | 'logout'
+  | 'rotated'
+  | 'reuse'
+  | 'logout_all'
+  | 'password_change'
+  /** Blacklisted in the Django deployment it was imported from. */
+  | 'imported';
 
 /** A refresh token as stored: its id and metadata, never the token itself. */
 export interface OutstandingToken {

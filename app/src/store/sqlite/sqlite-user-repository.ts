@@ -19,6 +19,10 @@ export function sqliteUserRepository(db: DatabaseSync): UserRepository {
   const insert = db.prepare(
     'INSERT INTO users (username, password_hash, date_joined) VALUES (?, ?, ?) ON CONFLICT (username) DO NOTHING',
   );
+  const insertWithId = db.prepare(
+    `INSERT INTO users (id, username, password_hash, is_active, date_joined, last_login)
+     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  );
   const all = db.prepare('SELECT * FROM users ORDER BY id');
   const setActive = db.prepare('UPDATE users SET is_active = ? WHERE id = ?');
   const setHash = db.prepare('UPDATE users SET password_hash = ? WHERE id = ?');
@@ -31,6 +35,23 @@ export function sqliteUserRepository(db: DatabaseSync): UserRepository {
         return Promise.reject(new AlreadyExistsError(`user "${username}" already exists`));
       }
       return Promise.resolve(toUser(byId.get(result.lastInsertRowid) as Row));
+    },
+    insertWithId(user) {
+      const { id, username, passwordHash, isActive, dateJoined, lastLogin } = user;
+      const result = insertWithId.run(
+        id,
+        username,
+        passwordHash,
+        isActive ? 1 : 0,
+        dateJoined,
+        lastLogin,
+      );
+      if (result.changes === 0) {
+        return Promise.reject(
+          new AlreadyExistsError(`user id ${id} or "${username}" already exists`),
+        );
+      }
+      return Promise.resolve();
     },
     findById(id) {
       const row = byId.get(id) as Row | undefined;
