@@ -204,6 +204,11 @@ describe('the host stack: pm2 cluster behind nginx', () => {
       longHeader,
       /^HTTP\/1\.1 400 [^]*\{"detail":"Request header fields are too large\."\}$/,
     );
+    const twoAuthorizations = await rawHttp(
+      url,
+      `GET /hello/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer a\r\nAuthorization: Bearer b\r\n\r\n`,
+    );
+    assert.match(twoAuthorizations, /^HTTP\/1\.1 400 [^]*\r\n\r\n\{"detail":"Bad request\."\}$/);
   });
 
   it('serves the API reference, which a browser renders with its stylesheet despite the CSP', async () => {
