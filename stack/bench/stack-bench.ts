@@ -3,7 +3,8 @@
  * `node:http` ceiling to the production stack, measured side by side on this machine:
  *   plain node:http doing the same work (1 process, and a node:cluster of the stack's size),
  *   the dev server, `npm start` (/hello/ and /healthz), the pm2 cluster directly and through
- *   nginx, and with BENCH_TARGET_URL (BENCH_TARGET_USER, BENCH_TARGET_PASSWORD) a deployed stack.
+ *   nginx, the real Django + DRF + simplejwt under gunicorn (sync workers, as many), and with
+ *   BENCH_TARGET_URL (BENCH_TARGET_USER, BENCH_TARGET_PASSWORD) a deployed stack.
  * Rounds take the targets in turn (BENCH_ROUNDS, default 3, of BENCH_SECONDS, default 5, with
  * BENCH_CONNECTIONS keep-alive connections, default 32); it prints medians, the ratios the
  * request path is held to, what each part spent of the CPU per request (process-cpu.ts) and
@@ -14,6 +15,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { startDjangoReference } from '../../tools/django-reference/django-reference.ts';
 import { freePort, waitForOk } from '../../tools/network.ts';
 import { send } from '../../tools/testing/http-client.ts';
 import { tempDir } from '../../tools/testing/temp-dir.ts';
@@ -41,6 +43,7 @@ const startName = 'npm start /hello/';
 const healthzName = 'npm start /healthz';
 const directName = `pm2 cluster ${workers}, direct`;
 const nginxName = `pm2 cluster ${workers} + nginx`;
+const djangoName = `Django + simplejwt, gunicorn ${workers}`;
 
 interface Target {
   name: string;
@@ -170,7 +173,13 @@ async function main(): Promise<void> {
   const { listWorkers, pm2DaemonPid } = await import('../pm2-cluster.ts');
   const { stackPaths } = await import('../stack-paths.ts');
   const dev = await startDevServer(Number(devPort), env);
+  const django = await startDjangoReference({
+    secretKey: secret,
+    database: join(dir, 'django.sqlite3'),
+    workers,
+  });
   try {
+    django.createUser('bench', 'pw');
     const single = startProcess(['dist/start.js'], {
       NODE_ENV: 'production',
       PORT: String(singlePort),
@@ -205,6 +214,12 @@ async function main(): Promise<void> {
       { name: healthzName, url: `${at(singlePort)}/healthz`, servers: [single] },
       { name: directName, url: `${at(appPort)}/hello/`, token, servers: pm2 },
       { name: nginxName, url: `${stack.url}/hello/`, token, servers: pm2, nginx: [nginxGroup] },
+      {
+        name: djangoName,
+        url: `${django.url}/hello/`,
+        token: await logIn(django.url, 'bench', 'pw'),
+        servers: [django.pid],
+      },
       ...(await deployedTarget()),
     ];
     const results = await measure(targets);
@@ -215,6 +230,7 @@ async function main(): Promise<void> {
         .join(', ')}`,
     );
   } finally {
+    await django.stop();
     await dev.stop();
     await runStackCommand('down', stack.env);
     for (const child of children)
@@ -266,6 +282,7 @@ function report(targets: Target[], results: Map<string, Measured>) {
     ['npm start /hello/ ÷ /healthz', rps(startName) / rps(healthzName), 0.9],
     ['pm2 + nginx ÷ pm2 direct', rps(nginxName) / rps(directName), 0.9],
     ['pm2 + nginx ÷ plain node:cluster', rps(nginxName) / rps(plainClusterName), 0.5],
+    ['pm2 + nginx ÷ Django + simplejwt', rps(nginxName) / rps(djangoName), 8],
   ];
   console.log('\nratio                                    measured   goal');
   for (const [name, value, goal] of ratios) {

@@ -16,6 +16,8 @@ const venvBin = join(projectRoot, '.tools', 'django-venv', 'bin');
 
 export interface DjangoReference {
   url: string;
+  /** gunicorn's process group: its arbiter and workers. */
+  pid: number;
   /** Runs `python manage.py ...` against the reference's database; returns its output. */
   manage(args: string[], env?: NodeJS.ProcessEnv): string;
   /** Creates a user whose password is hashed by the named Django hasher (Django's default if none). */
@@ -92,6 +94,7 @@ export async function startDjangoReference(
   }
   return {
     url,
+    pid: gunicorn.pid ?? NaN,
     manage,
     createUser(username, password, hasher) {
       const script = [
