@@ -68,7 +68,7 @@ export async function startDevServer(port: number, env: NodeJS.ProcessEnv): Prom
 
 /** Runs `npm run stack -- <command>` with `env`; throws with its output when it fails. */
 export async function runStackCommand(
-  command: 'up' | 'down',
+  command: 'up' | 'down' | 'reload',
   env: NodeJS.ProcessEnv,
 ): Promise<void> {
   const child = spawn(process.execPath, [join(projectRoot, 'stack', 'stack-cli.ts'), command], {

@@ -1,4 +1,6 @@
 /** report.html: one self-contained page, charts first, then the table and what to keep in mind. */
+import { experimentCharts } from './experiment-charts.ts';
+import { headlineRows } from './render-markdown.ts';
 import type { Results } from './results.ts';
 import { barChart, lineChart, type Series } from './svg-charts.ts';
 import { ratioOf, targetColor } from './report-figures.ts';
@@ -17,8 +19,22 @@ h1 { font-size: 1.6rem; margin-bottom: 0.2rem; } .sub { color: #6b7280; margin-t
 .chart .value { font-size: 11px; fill: #111827; } .chart .grid { stroke: #e5e7eb; } .chart .line { stroke-width: 2; }
 table { border-collapse: collapse; width: 100%; font-size: 14px; margin: 1rem 0; }
 th, td { text-align: right; padding: 0.3rem 0.5rem; border-bottom: 1px solid #e5e7eb; } th:first-child, td:first-child, th:nth-child(2), td:nth-child(2) { text-align: left; }
+.headline-table th, .headline-table td { text-align: left; } .headline-table td:first-child { font-weight: 600; }
 .bad { color: #b91c1c; font-weight: 600; } .notes { background: #f9fafb; border-radius: 8px; padding: 0.6rem 1.2rem; }
 `;
+
+/** The four experiments side by side: the question the run answers, first. */
+function headlineTable(results: Results): string {
+  const { header, rows } = headlineRows(results);
+  const cells = (tag: string, values: string[]) =>
+    values.map((value) => `<${tag}>${escape(value)}</${tag}>`).join('');
+  const skipped = results.comparison.skipped
+    .map((line) => `<p class="sub">Not run: ${escape(line)}.</p>`)
+    .join('');
+  return `<table class="headline-table"><thead><tr>${cells('th', header)}</tr></thead><tbody>${rows
+    .map((row) => `<tr>${cells('td', row)}</tr>`)
+    .join('')}</tbody></table>${skipped}`;
+}
 
 function headline(results: Results): string {
   const ratio = ratioOf(results, 'hello');
@@ -127,6 +143,10 @@ export function renderHtml(results: Results): string {
 <body>
 <h1>${escape(title)}</h1>
 <p class="sub">${escape(settings.started_at)} · ${escape(machine.k6)} · ${machine.cores} cores (${escape(machine.cpu_model)}), ${machine.memory_gb} GB · node ${escape(machine.node)}</p>
+${headlineTable(results)}
+<h2>The experiments</h2>
+${experimentCharts(results.comparison)}
+<h2>At fixed arrival rates</h2>
 ${headline(results)}
 ${charts(results)}
 <h2>All figures</h2>

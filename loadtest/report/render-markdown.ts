@@ -1,4 +1,5 @@
 /** report.md, and the comparison table the runner prints: the same rows. */
+import { capacityBudgetsMs } from './capacity-budgets.ts';
 import type { Results } from './results.ts';
 import { ratioOf, throughputRatio } from './report-figures.ts';
 
@@ -33,9 +34,85 @@ export function comparisonTable(results: Results): string {
     .join('\n');
 }
 
+const thousands = (value: number) => Math.round(value).toLocaleString('en-US');
+const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+
+/** The four experiments, dev vs production: the first thing the report and the run show. */
+export function headlineRows(results: Results): { header: string[]; rows: string[][] } {
+  const { comparison } = results;
+  const targets = Object.keys(comparison.capacity);
+  const header = ['', ...targets, ...(targets.length === 2 ? ['prod vs dev'] : [])];
+  const times = (dev: number | null | undefined, prod: number | null | undefined) =>
+    dev && prod ? `${(prod / dev).toFixed(1)}×` : '-';
+  const row = (label: string, cell: (t: string) => string, versus = '') => [
+    label,
+    ...targets.map(cell),
+    ...(targets.length === 2 ? [versus] : []),
+  ];
+  const capacity = (t: string, key: 'hello_rps' | 'mixed_rps') => {
+    const rps = comparison.capacity[t]?.[key];
+    return rps === null || rps === undefined ? 'below the first step' : `${thousands(rps)} req/s`;
+  };
+  const rows = [
+    row(
+      `capacity, GET /hello/ (p95 ≤ ${capacityBudgetsMs.hello} ms)`,
+      (t) => capacity(t, 'hello_rps'),
+      times(comparison.capacity.dev?.hello_rps, comparison.capacity.prod?.hello_rps),
+    ),
+    row(
+      `capacity, mixed (p95 ≤ ${capacityBudgetsMs.mixed} ms)`,
+      (t) => capacity(t, 'mixed_rps'),
+      times(comparison.capacity.dev?.mixed_rps, comparison.capacity.prod?.mixed_rps),
+    ),
+  ];
+  if (Object.keys(comparison.deploy).length > 0) {
+    rows.push(
+      row('failed requests during a deploy', (t) => {
+        const d = comparison.deploy[t];
+        return d
+          ? `${thousands(d.failed)} of ${thousands(d.requests)}, longest gap ${seconds(d.longest_gap_ms)}`
+          : '-';
+      }),
+      row('failed requests after a crash', (t) => {
+        const c = comparison.crash[t];
+        if (!c) return '-';
+        const back =
+          c.recovered_ms === null
+            ? 'never answered again'
+            : `answering after ${seconds(c.recovered_ms)}`;
+        return `${thousands(c.failed)} of ${thousands(c.requests)}, ${back}`;
+      }),
+      row('brute force: guesses hashed', (t) => {
+        const b = comparison.bruteforce[t];
+        return b
+          ? `${thousands(b.hashed)} of ${thousands(b.attempts)} (${thousands(b.refused)} refused)`
+          : '-';
+      }),
+      row("brute force: the other user's login p95", (t) => {
+        const b = comparison.bruteforce[t];
+        return b ? `${thousands(b.legit_p95_ms)} ms` : '-';
+      }),
+    );
+  }
+  return { header, rows };
+}
+
+export function headlineTable(results: Results): string {
+  const { header, rows } = headlineRows(results);
+  const table = [header, header.map(() => '---'), ...rows].map(
+    (cells) => `| ${cells.join(' | ')} |`,
+  );
+  const skipped = results.comparison.skipped.map((line) => `\nNot run: ${line}.`);
+  return [...table, ...skipped].join('\n');
+}
+
 export function renderMarkdown(results: Results): string {
   const { machine, settings } = results;
   return `# Load test, ${settings.started_at}
+
+${headlineTable(results)}
+
+At fixed arrival rates:
 
 ${comparisonTable(results)}
 

@@ -30,7 +30,7 @@ function frame(
   width: number,
   height: number,
   body: string,
-  series: Series[],
+  series: { name: string; color: string }[],
 ): string {
   const legend = series
     .map(
@@ -113,6 +113,69 @@ export function lineChart(title: string, unit: string, xLabel: string, series: S
     width,
     height,
     yAxis(max, top, bottom, left, right, unit) + xTicks.join('') + axisLabel + lines.join(''),
+    series,
+  );
+}
+
+export interface XySeries {
+  name: string;
+  color: string;
+  points: [number, number][];
+  /** Dashed, for a reference line such as the offered rate. */
+  dashed?: boolean;
+}
+
+/**
+ * Lines over a numeric x axis (offered rate, seconds), each point marked; `markers` draw a
+ * labelled vertical line where something happened (a reload, a kill).
+ */
+export function xyChart(
+  title: string,
+  unit: string,
+  xLabel: string,
+  series: XySeries[],
+  markers: { x: number; label: string }[] = [],
+): string {
+  const [width, height, left, top, bottom] = [760, 300, 70, 70, 250];
+  const right = width - 20;
+  const xs = series.flatMap((s) => s.points.map(([px]) => px)).concat(markers.map((m) => m.x));
+  const xMax = niceMax(Math.max(1, ...xs));
+  const yMax = niceMax(Math.max(1, ...series.flatMap((s) => s.points.map(([, py]) => py))));
+  const x = (value: number) => left + (value / xMax) * (right - left);
+  const y = (value: number) => bottom - (value / yMax) * (bottom - top);
+  const lines = series.map((s) => {
+    const path = s.points
+      .map(([px, py], i) => `${i === 0 ? 'M' : 'L'}${x(px).toFixed(1)},${y(py).toFixed(1)}`)
+      .join(' ');
+    const dots =
+      s.points.length <= 40
+        ? s.points
+            .map(
+              ([px, py]) =>
+                `<circle cx="${x(px).toFixed(1)}" cy="${y(py).toFixed(1)}" r="3" fill="${s.color}"><title>${escape(`${s.name}: ${format(py)} ${unit} at ${format(px)}`)}</title></circle>`,
+            )
+            .join('')
+        : '';
+    return `<path class="line" d="${path}" stroke="${s.color}" fill="none"${s.dashed ? ' stroke-dasharray="5 4"' : ''}/>${dots}`;
+  });
+  const marks = markers.map(
+    (m) =>
+      `<line x1="${x(m.x)}" x2="${x(m.x)}" y1="${top}" y2="${bottom}" stroke="#b91c1c" stroke-dasharray="4 3"/><text x="${x(m.x) + 4}" y="${top + 12}" class="label" fill="#b91c1c">${escape(m.label)}</text>`,
+  );
+  const xTicks = [0, 0.25, 0.5, 0.75, 1].map(
+    (f) =>
+      `<text x="${x(f * xMax)}" y="${bottom + 18}" class="tick" text-anchor="middle">${format(f * xMax)}</text>`,
+  );
+  const axisLabel = `<text x="${(left + right) / 2}" y="${bottom + 38}" class="axis" text-anchor="middle">${escape(xLabel)}</text>`;
+  return frame(
+    title,
+    width,
+    height,
+    yAxis(yMax, top, bottom, left, right, unit) +
+      xTicks.join('') +
+      axisLabel +
+      lines.join('') +
+      marks.join(''),
     series,
   );
 }

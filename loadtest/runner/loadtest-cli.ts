@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { ConfigError } from '../../app/src/config/load-config.ts';
 import { projectRoot } from '../../tools/project-root.ts';
 import { rateOfScenario } from '../k6/lib/scenarios.ts';
+import { capacityBudgetsMs } from '../report/capacity-budgets.ts';
 import { findK6 } from './k6-binary.ts';
 import { readSettings } from '../../app/src/config/setting.ts';
 import {
@@ -23,7 +24,13 @@ import { describeMachine } from './machine.ts';
 import { runK6, thresholdsCrossed } from './run-k6.ts';
 import { readSummary, readTimeSeries } from './scenario-result.ts';
 import type { Results, ScenarioFigures } from '../report/results.ts';
-import { comparisonTable } from '../report/render-markdown.ts';
+import { comparisonTable, headlineTable } from '../report/render-markdown.ts';
+import {
+  emptyComparison,
+  experimentLengths,
+  localExperiments,
+  remoteExperiments,
+} from './experiments.ts';
 import { reportDir, writeReport } from '../report/write-report.ts';
 
 /** LOADTEST_REPORTS_DIR moves the reports elsewhere (the tests keep theirs apart). */
@@ -48,6 +55,13 @@ function notes(settings: LoadtestSettings, local: boolean): string[] {
       ? 'nginx limits logins and refreshes per client address; the load comes from one address, so this run raises those limits (NGINX_LOGIN_RATE, NGINX_REFRESH_RATE) for the production stack.'
       : 'If the target limits logins per client address, the login and refresh scenarios show it as errors (429).',
     'Logins are bounded by scrypt password hashing (OWASP parameters), on purpose: compare them with each other, not with the other scenarios.',
+    `Capacity is searched with constant-rate steps, doubling, then halving the interval between the last rate that passed and the first that failed; a step passes with p95 within ${capacityBudgetsMs.hello} ms (hello) or ${capacityBudgetsMs.mixed} ms (mixed, which holds logins), under 1% errors and 95% of the requests started on time. k6's own CPU is measured on every step: where it used half the machine or more, the load generator, not the target, set the limit, and the report says so.`,
+    ...(local
+      ? [
+          'Deploy: the dev server restarts as on a code change (a source file saved; its watch mode), the stack runs `npm run stack -- reload`. Crash: SIGKILL to the dev server, and to one pm2 worker. The dev server has no supervisor: after its crash it stays down, and the run says so rather than restarting it.',
+          'Brute force: wrong-password logins for a new account each time from 127.0.0.1, as fast as the target answers, while another user logs in every two seconds from 127.0.0.2; the stack is restarted with nginx’s own login limits for it, which the load runs lift.',
+        ]
+      : []),
   ];
 }
 
@@ -72,7 +86,8 @@ async function measureTarget(
   for (const scenario of settings.scenarios) {
     const label = `${name} · ${scenario} (${settings.warmup} warm-up + ${settings.duration} at ${rateOfScenario(scenario, settings.rate)}/s)`;
     const outcome = await runK6(k6, {
-      scenario,
+      script: `scenarios/${scenario}.ts`,
+      name: scenario,
       url,
       outDir,
       timeSeries: scenario === 'hello',
@@ -148,6 +163,7 @@ function emptyResults(
       started_at: startedAt.toISOString(),
       notes: notes(settings, !settings.target),
     },
+    comparison: emptyComparison(),
   };
 }
 
@@ -188,9 +204,20 @@ async function main(settings: LoadtestSettings): Promise<void> {
       results.time_series[name] = measured.timeSeries;
       problems.push(...measured.problems);
     }
+    const experiments = {
+      k6: k6.binary,
+      dir,
+      env,
+      rate: settings.rate,
+      lengths: experimentLengths[settings.quick ? 'quick' : 'full'],
+      say,
+    };
+    results.comparison = targets.local
+      ? await localExperiments(experiments, targets.local)
+      : await remoteExperiments(experiments, settings.target ?? '');
     await stop();
     writeReport(dir, reportsRoot, results);
-    console.log(`\n${comparisonTable(results)}\n`);
+    console.log(`\n${headlineTable(results)}\n\n${comparisonTable(results)}\n`);
     say(`report: ${join(dir, 'report.html')} (also loadtest/reports/latest/)`);
     if (problems.length > 0) {
       throw new RunFailed(`the run broke its thresholds:\n  ${problems.join('\n  ')}`);

@@ -84,10 +84,11 @@ export const targetUserSchema = {
   }),
 };
 
-export const usage = `usage: npm run loadtest -- [--target URL] [--duration ${runDefaults.duration}] [--warmup ${runDefaults.warmup}] [--rate ${runDefaults.rate}] [--scenarios ${scenarioNames.join(',')}]
+export const usage = `usage: npm run loadtest -- [--target URL] [--duration ${runDefaults.duration}] [--warmup ${runDefaults.warmup}] [--rate ${runDefaults.rate}] [--scenarios ${scenarioNames.join(',')}] [--quick]
 ${Object.entries(loadtestSchema)
   .map(([flag, s]) => `  --${flag.padEnd(10)} ${s.doc} (${s.env})`)
-  .join('\n')}`;
+  .join('\n')}
+  --quick      Short experiments (capacity, deploy, crash, brute force), for a test run.`;
 
 export interface LoadtestSettings {
   /** A deployed stack to load alone; undefined means the local dev server and production stack. */
@@ -98,6 +99,8 @@ export interface LoadtestSettings {
   warmupSeconds: number;
   rate: number;
   scenarios: ScenarioName[];
+  /** Short experiments, for tests. */
+  quick: boolean;
 }
 
 export function readLoadtestSettings(
@@ -107,9 +110,17 @@ export function readLoadtestSettings(
   const flags = Object.fromEntries(
     Object.keys(loadtestSchema).map((key) => [key, { type: 'string' as const }]),
   );
-  const { values } = parseArgs({ args: argv, options: flags, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { ...flags, quick: { type: 'boolean' as const } },
+    strict: true,
+  });
+  const quick = values.quick === true;
+  delete values.quick;
   // A value given as a flag is read, and reported, under the flag's name.
-  const given = Object.entries(values).filter(([, value]) => typeof value === 'string');
+  const given: [string, string][] = Object.entries(values as Record<string, unknown>).flatMap(
+    ([key, value]) => (typeof value === 'string' ? [[key, value] as [string, string]] : []),
+  );
   const schema: Schema = Object.fromEntries(
     Object.entries(loadtestSchema).map(([key, s]) => [
       key,
@@ -135,5 +146,6 @@ export function readLoadtestSettings(
     warmupSeconds: read.warmup.seconds,
     rate: read.rate,
     scenarios: read.scenarios,
+    quick,
   };
 }

@@ -57,7 +57,7 @@ export function readTimeSeries(csvFile: string): TimePoint[] {
   for (const row of rows) {
     const cells = row.split(',');
     if (cells[nameAt] !== 'http_req_duration' || cells[scenarioAt] !== 'measure') continue;
-    const second = Number(cells[timeAt]);
+    const second = Math.floor(Number(cells[timeAt]) / 1000); // k6 writes milliseconds here
     const list = perSecond.get(second) ?? [];
     list.push(Number(cells[valueAt]));
     perSecond.set(second, list);

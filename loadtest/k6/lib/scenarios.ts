@@ -16,4 +16,4 @@ export const rateOfScenario = (scenario: ScenarioName, baseRate: number): number
   Math.max(1, Math.round(baseRate * rateShare[scenario]));
 
 /** A run's defaults, for k6 run by hand and for `npm run loadtest` alike. */
-export const runDefaults = { rate: 100, duration: '20s', warmup: '5s' };
+export const runDefaults = { rate: 100, duration: '15s', warmup: '3s' };

@@ -11,7 +11,7 @@ import { chromium } from '../../../tools/testing/chromium.ts';
 
 const cli = 'loadtest/runner/loadtest-cli.ts';
 
-describe('npm run loadtest: a short run of every scenario against the dev server and the stack', () => {
+describe('npm run loadtest: a short run of every scenario and experiment against the dev server and the stack', () => {
   let reports: string;
   let state: string;
   let result: Awaited<ReturnType<typeof runScript>>;
@@ -25,7 +25,11 @@ describe('npm run loadtest: a short run of every scenario against the dev server
       LOADTEST_REPORTS_DIR: reports,
       LOADTEST_STATE_DIR: state,
     };
-    result = await runScript(cli, ['--duration', '2s', '--warmup', '1s', '--rate', '50'], { env });
+    result = await runScript(
+      cli,
+      ['--quick', '--duration', '2s', '--warmup', '1s', '--rate', '50'],
+      { env },
+    );
     results = JSON.parse(readFileSync(join(reports, 'latest', 'results.json'), 'utf8')) as Results;
   });
 
@@ -49,6 +53,50 @@ describe('npm run loadtest: a short run of every scenario against the dev server
         new RegExp(`^\\| ${scenario} \\| [\\d.]+ \\|.*\\| [\\d.]+x \\| [\\d.]+x \\|$`, 'm'),
       );
     }
+  });
+
+  it('prints the headline first: capacity, deploy, crash and brute force, dev against prod', () => {
+    assert.match(result.stdout, /^\| {2}\| dev \| prod \| prod vs dev \|$/m);
+    for (const row of [
+      /^\| capacity, GET \/hello\/ \(p95 ≤ 100 ms\) \| [\d,]+ req\/s \| [\d,]+ req\/s \| [\d.]+× \|$/m,
+      /^\| failed requests during a deploy \| [\d,]+ of [\d,]+, longest gap [\d.]+ s \| 0 of [\d,]+, /m,
+      /^\| failed requests after a crash \| [\d,]+ of [\d,]+, never answered again \| [\d,]+ of [\d,]+, answering after [\d.]+ s \|/m,
+      /^\| brute force: guesses hashed \| [\d,]+ of [\d,]+ \([\d,]+ refused\) \| /m,
+    ]) {
+      assert.match(result.stdout, row);
+    }
+  });
+
+  it('finds each target’s capacity by its own search, and says what stopped it', () => {
+    for (const target of ['dev', 'prod']) {
+      const search = results.comparison.capacity_search[target];
+      assert.ok(search, target);
+      assert.ok((results.comparison.capacity[target]?.hello_rps ?? 0) > 0, target);
+      assert.ok(search.hello.steps.length >= 2, target);
+      assert.ok(
+        search.hello.steps.every((step) => step.k6_cpu_share > 0),
+        target,
+      );
+      assert.ok(search.hello.stopped_by.length > 0, target);
+    }
+  });
+
+  it('drops no request when the stack reloads or loses a worker; the dev server does, and stays down', () => {
+    const { deploy, crash } = results.comparison;
+    assert.ok(deploy.prod && crash.prod && crash.dev, 'every event experiment ran');
+    assert.equal(deploy.prod.failed, 0);
+    assert.ok(deploy.prod.requests > 100);
+    assert.ok(crash.prod.recovered_ms !== null && crash.prod.recovered_ms < 5000);
+    assert.equal(crash.dev.recovered_ms, null);
+    assert.ok(crash.dev.failed > 0);
+  });
+
+  it('lets nginx refuse most guesses before any is hashed on the stack', () => {
+    const { prod, dev } = results.comparison.bruteforce;
+    assert.ok(prod && dev);
+    assert.ok(prod.refused > prod.hashed, JSON.stringify(prod));
+    assert.ok(prod.hashed < dev.hashed + 10, JSON.stringify({ prod, dev }));
+    assert.ok(prod.legit_logins > 0 && dev.legit_logins > 0);
   });
 
   it('really ran k6, and says which', () => {
@@ -81,9 +129,11 @@ describe('npm run loadtest: a short run of every scenario against the dev server
   it('writes report.html that renders in headless Chromium with its charts', () => {
     const html = join(reports, 'latest', 'report.html');
     const dom = chromium(['--dump-dom', `file://${html}`]);
-    assert.equal((dom.match(/<svg class="chart"/g) ?? []).length, 5);
+    // The experiments: capacity (2 scenarios × 2 charts), deploy and crash per target; then 5.
+    assert.equal((dom.match(/<svg class="chart"/g) ?? []).length, 4 + 4 + 5);
+    assert.match(dom, /<table class="headline-table">[^]*failed requests after a crash/);
+    assert.match(dom, /npm run stack -- reload/);
     assert.ok((dom.match(/<rect class="bar"/g) ?? []).length >= 16);
-    assert.equal((dom.match(/<path class="line"/g) ?? []).length, 4);
     assert.doesNotMatch(
       readFileSync(html, 'utf8'),
       /<script|https?:\/\/(?!www\.w3\.org)/,
@@ -163,10 +213,19 @@ describe('npm run loadtest -- --target', () => {
         '1s',
         '--rate',
         '20',
+        '--quick',
       ],
       { env: targetEnv() },
     );
     assert.equal(result.code, 1);
+    assert.match(
+      result.stdout,
+      /^\| capacity, GET \/hello\/ \(p95 ≤ 100 ms\) \| below the first step \|$/m,
+    );
+    assert.match(
+      result.stdout,
+      /Not run: deploy, crash and brute force: they need a stack this run starts/,
+    );
     assert.match(
       result.stderr,
       /loadtest: the run broke its thresholds:\n {2}target · hello: threshold crossed: http_req_failed\{scenario:measure\} rate<0\.01/,

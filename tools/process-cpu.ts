@@ -1,8 +1,8 @@
 /**
- * CPU time spent by processes, read from /proc: what each part of a measured target (its
- * servers, nginx, the load generator) spends per request. On a machine whose cores the servers
- * and the load generator share, throughput is the cores divided by that sum, so these figures
- * say why one target serves fewer requests than another.
+ * Processes as /proc shows them: the CPU time each part of a measured target (its servers,
+ * nginx, the load generator) spends, and a process's children. On a machine whose cores the
+ * servers and the load generator share, throughput is the cores divided by the CPU a request
+ * costs them all, so these figures say why one target serves fewer requests than another.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ const ticksPerSecond =
   Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
 interface ProcessTimes {
+  parent: number;
   processGroup: number;
   /** utime + stime, in seconds. */
   ownSeconds: number;
@@ -33,6 +34,7 @@ function processTimes(pid: number | 'self'): ProcessTimes | undefined {
     .map(Number);
   const at = (n: number) => fields[n - 3] ?? 0;
   return {
+    parent: at(4),
     processGroup: at(5),
     ownSeconds: (at(14) + at(15)) / ticksPerSecond,
     waitedChildrenSeconds: (at(16) + at(17)) / ticksPerSecond,
@@ -46,17 +48,27 @@ export function processGroupOf(pid: number): number {
   return times.processGroup;
 }
 
-/** CPU seconds the live processes of these process groups have spent so far. */
-export function groupCpuSeconds(groups: number[]): number {
-  let seconds = 0;
+function* liveProcesses(): Generator<[number, ProcessTimes]> {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const times = processTimes(Number(entry));
-    if (times && groups.includes(times.processGroup)) seconds += times.ownSeconds;
+    if (times) yield [Number(entry), times];
+  }
+}
+
+/** CPU seconds the live processes of these process groups have spent so far. */
+export function groupCpuSeconds(groups: number[]): number {
+  let seconds = 0;
+  for (const [, times] of liveProcesses()) {
+    if (groups.includes(times.processGroup)) seconds += times.ownSeconds;
   }
   return seconds;
 }
 
-/** CPU seconds of the children this process has waited for: wrk, run with spawnSync. */
+/** The live children of `pid`. */
+export const childrenOf = (pid: number): number[] =>
+  [...liveProcesses()].filter(([, times]) => times.parent === pid).map(([child]) => child);
+
+/** CPU seconds of the children this process has waited for (wrk, k6) once they have exited. */
 export const waitedChildrenCpuSeconds = (): number =>
   processTimes('self')?.waitedChildrenSeconds ?? 0;

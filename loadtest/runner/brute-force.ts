@@ -1,0 +1,63 @@
+/**
+ * Password guessing against a target while someone else logs in: k6/experiments/
+ * password-guessing.ts from 127.0.0.1 (a new account name each guess, so no per-account limit
+ * ends it) and k6/experiments/legit-logins.ts from 127.0.0.2, side by side for the same time.
+ * What the target hashed, what it refused before hashing, and what the attack cost the other user.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { BruteForceFigures } from '../report/results.ts';
+import { runK6 } from './run-k6.ts';
+
+interface Summary {
+  metrics: Record<string, { values: Record<string, number> } | undefined>;
+}
+
+const readSummary = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Summary;
+const round = (value: number) => Math.round(value * 10) / 10;
+
+export interface BruteForceRun {
+  k6: string;
+  url: string;
+  outDir: string;
+  env: NodeJS.ProcessEnv;
+  seconds: number;
+}
+
+export async function bruteForce(run: BruteForceRun): Promise<BruteForceFigures> {
+  mkdirSync(run.outDir, { recursive: true });
+  const common = {
+    url: run.url,
+    outDir: run.outDir,
+    timeSeries: false,
+    totalSeconds: run.seconds,
+    env: { ...run.env, LOADTEST_DURATION: `${run.seconds}s` },
+  };
+  const [attack, legit] = await Promise.all([
+    runK6(run.k6, { ...common, script: 'experiments/password-guessing.ts', name: 'guesses' }),
+    runK6(run.k6, {
+      ...common,
+      script: 'experiments/legit-logins.ts',
+      name: 'legit-logins',
+      flags: ['--local-ips', '127.0.0.2'],
+    }),
+  ]);
+  for (const outcome of [attack, legit]) {
+    if (outcome.exitCode !== 0) {
+      throw new Error(
+        `k6 could not run the brute-force experiment: ${outcome.stderr.trim().split('\n').pop() ?? ''}`,
+      );
+    }
+  }
+  const guesses = readSummary(attack.summaryFile).metrics;
+  const logins = readSummary(legit.summaryFile).metrics;
+  const duration = logins['http_req_duration{name:login}'];
+  return {
+    attempts: guesses.kit_guesses?.values.count ?? 0,
+    hashed: guesses.kit_guesses_hashed?.values.count ?? 0,
+    refused: guesses.kit_guesses_refused?.values.count ?? 0,
+    legit_logins: logins.kit_legit_logins?.values.count ?? 0,
+    legit_failed: logins.kit_legit_login_failures?.values.count ?? 0,
+    legit_p50_ms: round(duration?.values.med ?? 0),
+    legit_p95_ms: round(duration?.values['p(95)'] ?? 0),
+  };
+}

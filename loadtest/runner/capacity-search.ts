@@ -1,0 +1,140 @@
+/**
+ * The highest request rate a target sustains, found by the run: short constant-arrival-rate
+ * steps (open model: requests keep arriving whatever the server does), doubling from a low rate
+ * until a step fails, then halving the interval between the last passing and the first failing
+ * rate. A step passes with p95 within the scenario's budget, under 1% errors and at least 95% of
+ * the offered requests started (k6 drops those it has no free virtual user for). Constant steps
+ * rather than one ramp: each rate is held long enough for its latency to mean something, and a
+ * step's figures are k6's own summary of it.
+ *
+ * On a machine where k6 shares the cores with the target, k6 may run out of CPU before the
+ * target does; the CPU k6 used is measured on every step and the finding says so.
+ */
+import { cpus } from 'node:os';
+import { mkdirSync } from 'node:fs';
+import { capacityBudgetsMs } from '../report/capacity-budgets.ts';
+import type { CapacityFinding, CapacityStep } from '../report/results.ts';
+import { runK6, thresholdsCrossed } from './run-k6.ts';
+import { readSummary } from './scenario-result.ts';
+
+export type CapacityScenario = 'hello' | 'mixed';
+
+const startRates: Record<CapacityScenario, number> = { hello: 200, mixed: 10 };
+
+export interface CapacityOptions {
+  k6: string;
+  url: string;
+  outDir: string;
+  env: NodeJS.ProcessEnv;
+  stepSeconds: number;
+  /** Doubling steps at most, then this many halvings of the interval. */
+  maxDoublings: number;
+  refinements: number;
+  say: (line: string) => void;
+}
+
+/** k6 at half the machine's CPU or more: beyond that the load generator, not the target, is measured. */
+const k6Saturated = (share: number) => share >= 0.5;
+
+function failedOn(step: Omit<CapacityStep, 'passed' | 'failed_on'>, budgetMs: number) {
+  if (step.error_rate >= 0.01) return `errors (${(step.error_rate * 100).toFixed(1)}%)`;
+  if (step.p95_ms > budgetMs) return `latency (p95 ${step.p95_ms} ms > ${budgetMs} ms)`;
+  if (step.achieved_rps < step.offered_rps * 0.95) {
+    return `throughput (${step.achieved_rps} of ${step.offered_rps} req/s started)`;
+  }
+  return null;
+}
+
+async function runStep(
+  scenario: CapacityScenario,
+  rate: number,
+  options: CapacityOptions,
+): Promise<CapacityStep> {
+  const outcome = await runK6(options.k6, {
+    script: `scenarios/${scenario}.ts`,
+    name: `capacity-${scenario}-${rate}`,
+    url: options.url,
+    outDir: options.outDir,
+    timeSeries: false,
+    totalSeconds: options.stepSeconds + 1,
+    env: {
+      ...options.env,
+      // The scenarios take their rate as a share of LOADTEST_RATE: hello 1, mixed 0.5.
+      LOADTEST_RATE: String(scenario === 'mixed' ? rate * 2 : rate),
+      LOADTEST_DURATION: `${options.stepSeconds}s`,
+      LOADTEST_WARMUP: '1s',
+    },
+  });
+  if (outcome.exitCode !== 0 && outcome.exitCode !== thresholdsCrossed) {
+    throw new Error(
+      `k6 could not run a capacity step (exit ${outcome.exitCode}): ${outcome.stderr.trim().split('\n').pop() ?? ''}`,
+    );
+  }
+  const figures = readSummary(outcome.summaryFile, options.stepSeconds);
+  const measured = {
+    offered_rps: rate,
+    achieved_rps: figures.rps,
+    p95_ms: figures.p95_ms,
+    p99_ms: figures.p99_ms,
+    error_rate: figures.error_rate,
+    k6_cpu_share:
+      Math.round((outcome.cpuSeconds / outcome.wallSeconds / cpus().length) * 100) / 100,
+  };
+  const failed = failedOn(measured, capacityBudgetsMs[scenario]);
+  return { ...measured, passed: failed === null, failed_on: failed };
+}
+
+export async function searchCapacity(
+  scenario: CapacityScenario,
+  options: CapacityOptions,
+): Promise<CapacityFinding> {
+  mkdirSync(options.outDir, { recursive: true });
+  const steps: CapacityStep[] = [];
+  const step = async (rate: number) => {
+    const result = await runStep(scenario, rate, options);
+    steps.push(result);
+    options.say(
+      `  ${scenario} at ${rate} req/s: ${result.achieved_rps} req/s, p95 ${result.p95_ms} ms, k6 ${Math.round(result.k6_cpu_share * 100)}% of the CPU${result.failed_on ? ` — failed on ${result.failed_on}` : ''}`,
+    );
+    return result;
+  };
+  let good: CapacityStep | undefined;
+  let badRate: number | undefined;
+  let bad: CapacityStep | undefined;
+  let rate = startRates[scenario];
+  for (let i = 0; i < options.maxDoublings && badRate === undefined; i += 1) {
+    const result = await step(rate);
+    if (result.passed) {
+      good = result;
+      rate *= 2;
+    } else {
+      badRate = rate;
+      bad = result;
+    }
+  }
+  for (let i = 0; i < options.refinements && good && badRate !== undefined; i += 1) {
+    const middle = Math.round((good.offered_rps + badRate) / 2);
+    if (middle === good.offered_rps || middle === badRate) break;
+    const result = await step(middle);
+    if (result.passed) good = result;
+    else [badRate, bad] = [middle, result];
+  }
+  return {
+    rps: good ? good.achieved_rps : null,
+    p95_ms: good ? good.p95_ms : null,
+    p99_ms: good ? good.p99_ms : null,
+    stopped_by: stoppedBy(bad, steps),
+    steps,
+  };
+}
+
+function stoppedBy(bad: CapacityStep | undefined, steps: CapacityStep[]): string {
+  if (!bad) {
+    const top = steps.at(-1)?.offered_rps ?? 0;
+    return `nothing within the search: every step passed, up to ${top} req/s`;
+  }
+  const reason = bad.failed_on ?? 'an unknown reason';
+  return k6Saturated(bad.k6_cpu_share)
+    ? `${reason}, with k6 using ${Math.round(bad.k6_cpu_share * 100)}% of the CPU: the load generator ran out of CPU as much as the target`
+    : reason;
+}
