@@ -1,7 +1,8 @@
 /**
  * Password guessing against a target while someone else logs in: k6/experiments/
- * password-guessing.ts from 127.0.0.1 (a new account name each guess, so no per-account limit
- * ends it) and k6/experiments/legit-logins.ts from 127.0.0.2, side by side for the same time.
+ * password-guessing.ts from 127.0.0.3 (a new account name each guess, so no per-account limit
+ * ends it) and k6/experiments/legit-logins.ts from 127.0.0.2, side by side for the same time;
+ * neither from 127.0.0.1, whose logins the other experiments need after this one.
  * What the target hashed, what it refused before hashing, and what the attack cost the other user.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -33,7 +34,12 @@ export async function bruteForce(run: BruteForceRun): Promise<BruteForceFigures>
     env: { ...run.env, LOADTEST_DURATION: `${run.seconds}s` },
   };
   const [attack, legit] = await Promise.all([
-    runK6(run.k6, { ...common, script: 'experiments/password-guessing.ts', name: 'guesses' }),
+    runK6(run.k6, {
+      ...common,
+      script: 'experiments/password-guessing.ts',
+      name: 'guesses',
+      flags: ['--local-ips', '127.0.0.3'],
+    }),
     runK6(run.k6, {
       ...common,
       script: 'experiments/legit-logins.ts',

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CrashFigures, DeployFigures, EventTimeline } from '../report/results.ts';
-import { runK6 } from './run-k6.ts';
+import { runK6, type K6Outcome } from './run-k6.ts';
 
 export interface SteadyLoad {
   k6: string;
@@ -88,9 +88,17 @@ function longestGapMs(samples: Sample[]): number {
  * setup() logs every virtual user in first (scrypt at production cost, seconds): the traffic has
  * started once k6's CSV, written every second, holds a request of the steady scenario.
  */
-async function trafficStarted(csvFile: string): Promise<void> {
+async function trafficStarted(csvFile: string, k6: Promise<K6Outcome>): Promise<void> {
+  let exited: K6Outcome | undefined;
+  void k6.then((outcome) => (exited = outcome));
   for (let waited = 0; waited < 60_000; waited += 200) {
     if (existsSync(csvFile) && readFileSync(csvFile, 'utf8').includes(',steady,')) return;
+    if (exited) {
+      const reason = /level=error msg="(?:GoError: )?([^"\\]+)/.exec(exited.stderr)?.[1];
+      throw new Error(
+        `k6 stopped before the steady traffic began: ${reason ?? exited.stderr.trim()}`,
+      );
+    }
     await sleep(200);
   }
   throw new Error(`k6 did not start the steady traffic within a minute (${csvFile})`);
@@ -108,7 +116,7 @@ async function underLoad(load: SteadyLoad, name: string, act: () => Promise<void
     totalSeconds: load.seconds,
     env: { ...load.env, LOADTEST_RATE: String(load.rate), LOADTEST_DURATION: `${load.seconds}s` },
   });
-  await trafficStarted(join(load.outDir, `samples-${name}.csv`));
+  await trafficStarted(join(load.outDir, `samples-${name}.csv`), run);
   await sleep((load.seconds * 1000) / 3);
   const eventMs = Date.now();
   await act();

@@ -115,7 +115,7 @@ export async function localExperiments(
     );
     const guessing = async () => {
       if (target === 'prod') await local.restoreStackLimits();
-      run.say(`${target} · brute force: guesses from 127.0.0.1, a user logging in from 127.0.0.2`);
+      run.say(`${target} · brute force: guesses from 127.0.0.3, a user logging in from 127.0.0.2`);
       const figures = await bruteForce({
         k6: run.k6,
         url,

@@ -59,7 +59,7 @@ function notes(settings: LoadtestSettings, local: boolean): string[] {
     ...(local
       ? [
           'Deploy: the dev server restarts as on a code change (a source file saved; its watch mode), the stack runs `npm run stack -- reload`. Crash: SIGKILL to the dev server, and to one pm2 worker. The dev server has no supervisor: after its crash it stays down, and the run says so rather than restarting it.',
-          'Brute force: wrong-password logins for a new account each time from 127.0.0.1, as fast as the target answers, while another user logs in every two seconds from 127.0.0.2; the stack is restarted with nginx’s own login limits for it, which the load runs lift.',
+          'Brute force: wrong-password logins for a new account each time from 127.0.0.3, as fast as the target answers, while another user logs in every two seconds from 127.0.0.2; the stack is restarted with nginx’s own login limits for it, which the load runs lift.',
         ]
       : []),
   ];
