@@ -7,7 +7,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { BruteForceFigures } from '../report/results.ts';
-import { runK6 } from './run-k6.ts';
+import { k6ErrorMessage, runK6 } from './run-k6.ts';
 
 interface Summary {
   metrics: Record<string, { values: Record<string, number> } | undefined>;
@@ -50,7 +50,7 @@ export async function bruteForce(run: BruteForceRun): Promise<BruteForceFigures>
   for (const outcome of [attack, legit]) {
     if (outcome.exitCode !== 0) {
       throw new Error(
-        `k6 could not run the brute-force experiment: ${outcome.stderr.trim().split('\n').pop() ?? ''}`,
+        `k6 could not run the brute-force experiment: ${k6ErrorMessage(outcome.stderr) ?? 'no output'}`,
       );
     }
   }

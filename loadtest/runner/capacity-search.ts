@@ -14,7 +14,7 @@ import { cpus } from 'node:os';
 import { mkdirSync } from 'node:fs';
 import { capacityBudgetsMs } from '../report/capacity-budgets.ts';
 import type { CapacityFinding, CapacityStep } from '../report/results.ts';
-import { runK6, thresholdsCrossed } from './run-k6.ts';
+import { k6ErrorMessage, runK6, thresholdsCrossed } from './run-k6.ts';
 import { readSummary } from './scenario-result.ts';
 
 export type CapacityScenario = 'hello' | 'mixed';
@@ -67,7 +67,7 @@ async function runStep(
   });
   if (outcome.exitCode !== 0 && outcome.exitCode !== thresholdsCrossed) {
     throw new Error(
-      `k6 could not run a capacity step (exit ${outcome.exitCode}): ${outcome.stderr.trim().split('\n').pop() ?? ''}`,
+      `k6 could not run a capacity step (exit ${outcome.exitCode}): ${k6ErrorMessage(outcome.stderr) ?? 'no output'}`,
     );
   }
   const figures = readSummary(outcome.summaryFile, options.stepSeconds);

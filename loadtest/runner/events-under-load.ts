@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CrashFigures, DeployFigures, EventTimeline } from '../report/results.ts';
-import { runK6, type K6Outcome } from './run-k6.ts';
+import { k6ErrorMessage, runK6, type K6Outcome } from './run-k6.ts';
 
 export interface SteadyLoad {
   k6: string;
@@ -94,9 +94,8 @@ async function trafficStarted(csvFile: string, k6: Promise<K6Outcome>): Promise<
   for (let waited = 0; waited < 60_000; waited += 200) {
     if (existsSync(csvFile) && readFileSync(csvFile, 'utf8').includes(',steady,')) return;
     if (exited) {
-      const reason = /level=error msg="(?:GoError: )?([^"\\]+)/.exec(exited.stderr)?.[1];
       throw new Error(
-        `k6 stopped before the steady traffic began: ${reason ?? exited.stderr.trim()}`,
+        `k6 stopped before the steady traffic began: ${k6ErrorMessage(exited.stderr) ?? 'no output'}`,
       );
     }
     await sleep(200);

@@ -21,7 +21,7 @@ import {
 } from './loadtest-settings.ts';
 import { startLocalTargets, type LocalTargets } from './local-targets.ts';
 import { describeMachine } from './machine.ts';
-import { runK6, thresholdsCrossed } from './run-k6.ts';
+import { k6ErrorMessage, runK6, thresholdsCrossed } from './run-k6.ts';
 import { readSummary, readTimeSeries } from './scenario-result.ts';
 import type { Results, ScenarioFigures } from '../report/results.ts';
 import { comparisonTable, headlineTable } from '../report/render-markdown.ts';
@@ -102,9 +102,7 @@ async function measureTarget(
     });
     if (process.stdout.isTTY) process.stdout.write('\r\x1b[2K');
     if (outcome.exitCode !== 0 && outcome.exitCode !== thresholdsCrossed) {
-      const reason =
-        /level=error msg="(?:GoError: )?([^"\\]+)/.exec(outcome.stderr)?.[1] ??
-        outcome.stderr.trim().split('\n').pop();
+      const reason = k6ErrorMessage(outcome.stderr);
       throw new RunFailed(
         `k6 could not run ${scenario} against ${url} (exit ${outcome.exitCode}): ${reason ?? 'no output'}`,
       );

@@ -5,7 +5,7 @@
  * deploy a new version the way that target is deployed, and kill a serving process.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { provideUser, runStackCommand, startDevServer } from '../../stack/local-servers.ts';
@@ -31,6 +31,8 @@ export interface LocalTargets {
   restoreStackLimits(): Promise<void>;
   stop(): Promise<void>;
 }
+
+const readdirSafe = (dir: string) => (existsSync(dir) ? readdirSync(dir) : []);
 
 /** Saving a source file unchanged: the dev server's watch mode restarts it as on any edit. */
 function touchSource(): void {
@@ -59,6 +61,10 @@ const stateDir = process.env.LOADTEST_STATE_DIR ?? join(projectRoot, 'var', 'loa
 
 export async function startLocalTargets(say: (line: string) => void): Promise<LocalTargets> {
   const credentials = { username: 'loadtest', password: randomBytes(12).toString('base64url') };
+  // New databases each run: what a run before left (tokens, failed logins) must not shape this one.
+  for (const name of readdirSafe(stateDir)) {
+    if (/^(dev|prod)\.sqlite3/.test(name)) rmSync(join(stateDir, name));
+  }
   const devDb = `sqlite:${join(stateDir, 'dev.sqlite3')}`;
   const prodDb = `sqlite:${join(stateDir, 'prod.sqlite3')}`;
   // Production's rules for both: the users are hashed at the cost the production stack requires.

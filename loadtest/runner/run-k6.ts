@@ -76,3 +76,11 @@ export function runK6(binary: string, run: K6Run): Promise<K6Outcome> {
     });
   });
 }
+
+/** The message of k6's first error line (a failed setup(), a script exception), unescaped. */
+export function k6ErrorMessage(stderr: string): string | undefined {
+  const quoted = /level=error msg="((?:[^"\\]|\\.)*)"/.exec(stderr)?.[1];
+  if (quoted === undefined) return stderr.trim().split('\n').pop() || undefined;
+  const message = quoted.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
+  return message.replace(/^GoError: /, '').split('\n')[0];
+}
