@@ -21,7 +21,11 @@ import { send } from '../../tools/testing/http-client.ts';
 import { tempDir } from '../../tools/testing/temp-dir.ts';
 import { provideUser, runStackCommand, startDevServer } from '../local-servers.ts';
 import { stackOnFreePorts } from '../stack-on-free-ports.ts';
-import { groupCpuSeconds, processGroupOf, waitedChildrenCpuSeconds } from '../../tools/process-cpu.ts';
+import {
+  groupCpuSeconds,
+  processGroupOf,
+  waitedChildrenCpuSeconds,
+} from '../../tools/process-cpu.ts';
 import { wrk } from './wrk.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
