@@ -14,13 +14,18 @@ const problemsOf = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
 };
 
 describe('load-test settings', () => {
-  it('default to every scenario against the local servers, a few minutes in all', () => {
+  it('default to every scenario and the full experiments against the local servers', () => {
     const settings = readLoadtestSettings([], {});
     assert.equal(settings.target, undefined);
     assert.deepEqual(settings.scenarios, ['hello', 'login', 'refresh', 'mixed']);
-    assert.equal(settings.durationSeconds, 20);
-    assert.equal(settings.warmupSeconds, 5);
+    assert.equal(settings.durationSeconds, 15);
+    assert.equal(settings.warmupSeconds, 3);
     assert.equal(settings.rate, 100);
+    assert.equal(settings.quick, false);
+  });
+
+  it('shorten the experiments on --quick', () => {
+    assert.equal(readLoadtestSettings(['--quick'], {}).quick, true);
   });
 
   it('take the environment, and flags over it', () => {
