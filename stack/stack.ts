@@ -156,7 +156,7 @@ export async function stackUp(say: Say, settings = readStackSettings()): Promise
       renderHostNginxConfig(settings);
       testNginxConfig(stackPaths.nginx);
       say(`starting nginx on ${settings.nginxHost}:${settings.nginxPort}`);
-      startNginx(stackPaths.nginx);
+      await startNginx(stackPaths.nginx);
     }
     say('waiting for /readyz through nginx');
     // The app writes to stderr only when it cannot start (bad settings, port taken): stop waiting.

@@ -56,9 +56,22 @@ export function testNginxConfig(paths: NginxPaths): string {
   return result.stderr.trim();
 }
 
-export function startNginx(paths: NginxPaths): void {
+/**
+ * Starts the master and waits until it can be found: it writes its pid file after it
+ * daemonizes, a moment after the command returns, and a stop in that moment would miss it.
+ */
+export async function startNginx(paths: NginxPaths, timeoutMs = 5000): Promise<void> {
   prepareNginxDirs(paths);
   runToolOrThrow(nginxBinary(), baseArgs(paths));
+  const deadline = Date.now() + timeoutMs;
+  while (nginxPid(paths) === undefined) {
+    if (Date.now() > deadline) {
+      throw new Error(
+        `nginx started but wrote no pid file to ${paths.pidFile} within ${timeoutMs} ms`,
+      );
+    }
+    await sleep(20);
+  }
 }
 
 /** Graceful stop (`quit` lets open requests finish), then waits for the master to be gone. */
