@@ -5,16 +5,10 @@
  * neither from 127.0.0.1, whose logins the other experiments need after this one.
  * What the target hashed, what it refused before hashing, and what the attack cost the other user.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { BruteForceFigures } from '../report/results.ts';
 import { k6ErrorMessage, runK6 } from './run-k6.ts';
-
-interface Summary {
-  metrics: Record<string, { values: Record<string, number> } | undefined>;
-}
-
-const readSummary = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Summary;
-const round = (value: number) => Math.round(value * 10) / 10;
+import { readSummaryMetrics, round } from './scenario-result.ts';
 
 export interface BruteForceRun {
   k6: string;
@@ -54,8 +48,8 @@ export async function bruteForce(run: BruteForceRun): Promise<BruteForceFigures>
       );
     }
   }
-  const guesses = readSummary(attack.summaryFile).metrics;
-  const logins = readSummary(legit.summaryFile).metrics;
+  const guesses = readSummaryMetrics(attack.summaryFile);
+  const logins = readSummaryMetrics(legit.summaryFile);
   const duration = logins['http_req_duration{name:login}'];
   return {
     attempts: guesses.kit_guesses?.values.count ?? 0,
@@ -63,7 +57,7 @@ export async function bruteForce(run: BruteForceRun): Promise<BruteForceFigures>
     refused: guesses.kit_guesses_refused?.values.count ?? 0,
     legit_logins: logins.kit_legit_logins?.values.count ?? 0,
     legit_failed: logins.kit_legit_login_failures?.values.count ?? 0,
-    legit_p50_ms: round(duration?.values.med ?? 0),
-    legit_p95_ms: round(duration?.values['p(95)'] ?? 0),
+    legit_p50_ms: round(duration?.values.med ?? 0, 1),
+    legit_p95_ms: round(duration?.values['p(95)'] ?? 0, 1),
   };
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CrashFigures, DeployFigures, EventTimeline } from '../report/results.ts';
 import { k6ErrorMessage, runK6, type K6Outcome } from './run-k6.ts';
+import { readSamples, readSummaryMetrics } from './scenario-result.ts';
 
 export interface SteadyLoad {
   k6: string;
@@ -27,23 +28,13 @@ interface Sample {
 
 /** The http_reqs rows of k6's CSV: when, and how each request ended. */
 function readRequests(csvFile: string): Sample[] {
-  const [header, ...rows] = readFileSync(csvFile, 'utf8').trim().split('\n');
-  const columns = (header ?? '').split(',');
-  const at = (name: string) => columns.indexOf(name);
-  const [nameAt, timeAt, statusAt, scenarioAt] = [
-    at('metric_name'),
-    at('timestamp'),
-    at('status'),
-    at('scenario'),
-  ];
   // setup()'s logins have no scenario: only the steady traffic counts.
-  return rows
-    .map((row) => row.split(','))
-    .filter((cells) => cells[nameAt] === 'http_reqs' && cells[scenarioAt] === 'steady')
-    .map((cells) => {
-      const status = Number(cells[statusAt] || 0);
+  return readSamples(csvFile, ['metric_name', 'timestamp', 'status', 'scenario'])
+    .filter((sample) => sample.metric_name === 'http_reqs' && sample.scenario === 'steady')
+    .map((sample) => {
+      const status = Number(sample.status || 0);
       return {
-        ms: Number(cells[timeAt]),
+        ms: Number(sample.timestamp),
         ok: status >= 200 && status < 500,
         failed: status === 0 || status >= 500,
       };
@@ -121,13 +112,11 @@ async function underLoad(load: SteadyLoad, name: string, act: () => Promise<void
   await act();
   const outcome = await run;
   if (!outcome.csvFile) throw new Error('k6 wrote no CSV');
-  const summary = JSON.parse(readFileSync(outcome.summaryFile, 'utf8')) as {
-    metrics: Record<string, { values: Record<string, number> } | undefined>;
-  };
   return {
     samples: readRequests(outcome.csvFile),
     eventMs,
-    chainsBroken: summary.metrics.kit_refresh_chains_broken?.values.count ?? 0,
+    chainsBroken:
+      readSummaryMetrics(outcome.summaryFile).kit_refresh_chains_broken?.values.count ?? 0,
   };
 }
 

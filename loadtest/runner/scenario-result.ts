@@ -7,13 +7,34 @@ interface SummaryMetric {
   thresholds?: Record<string, { ok: boolean }>;
 }
 
-const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+export const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** The metrics of k6's end-of-test summary, by name (a submetric as `name{tag:value}`). */
+export function readSummaryMetrics(file: string): Record<string, SummaryMetric | undefined> {
+  return (JSON.parse(readFileSync(file, 'utf8')) as { metrics: Record<string, SummaryMetric> })
+    .metrics;
+}
+
+/** The lines of k6's CSV output, each as the values of the named columns. */
+export function readSamples<const K extends string>(
+  csvFile: string,
+  names: readonly K[],
+): Record<K, string>[] {
+  const [header, ...rows] = readFileSync(csvFile, 'utf8').trim().split('\n');
+  const columns = (header ?? '').split(',');
+  const indexes = names.map((name) => [name, columns.indexOf(name)] as const);
+  return rows.map((row) => {
+    const cells = row.split(',');
+    return Object.fromEntries(indexes.map(([name, at]) => [name, cells[at] ?? ''])) as Record<
+      K,
+      string
+    >;
+  });
+}
 
 /** Only the `measure` scenario counts: the warm-up is left out of every figure. */
 export function readSummary(file: string, measuredSeconds: number): ScenarioFigures {
-  const { metrics } = JSON.parse(readFileSync(file, 'utf8')) as {
-    metrics: Record<string, SummaryMetric>;
-  };
+  const metrics = readSummaryMetrics(file) as Record<string, SummaryMetric>;
   // The k6 profile names each metric's measured submetric: `name{scenario:measure...}`.
   const metric = (name: string) =>
     Object.entries(metrics).find(([key]) => key.startsWith(`${name}{scenario:measure`))?.[1]
@@ -44,22 +65,13 @@ const percentile = (sorted: number[], p: number) =>
 
 /** Requests per second and p95 latency, second by second, of the measured part of a run. */
 export function readTimeSeries(csvFile: string): TimePoint[] {
-  const [header, ...rows] = readFileSync(csvFile, 'utf8').trim().split('\n');
-  const columns = (header ?? '').split(',');
-  const at = (name: string) => columns.indexOf(name);
-  const [nameAt, timeAt, valueAt, scenarioAt] = [
-    at('metric_name'),
-    at('timestamp'),
-    at('metric_value'),
-    at('scenario'),
-  ];
+  const samples = readSamples(csvFile, ['metric_name', 'timestamp', 'metric_value', 'scenario']);
   const perSecond = new Map<number, number[]>();
-  for (const row of rows) {
-    const cells = row.split(',');
-    if (cells[nameAt] !== 'http_req_duration' || cells[scenarioAt] !== 'measure') continue;
-    const second = Math.floor(Number(cells[timeAt]) / 1000); // k6 writes milliseconds here
+  for (const sample of samples) {
+    if (sample.metric_name !== 'http_req_duration' || sample.scenario !== 'measure') continue;
+    const second = Math.floor(Number(sample.timestamp) / 1000); // k6 writes milliseconds here
     const list = perSecond.get(second) ?? [];
-    list.push(Number(cells[valueAt]));
+    list.push(Number(sample.metric_value));
     perSecond.set(second, list);
   }
   // The first and last seconds are partial: they would show as a dip that is not there.
