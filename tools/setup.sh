@@ -61,6 +61,10 @@ command -v chromium >/dev/null || apt_install chromium "the report tests render 
 command -v wrk >/dev/null || apt_install wrk "the stack bench's load generator"
 # tmux: the ops view's test draws it in a real terminal.
 command -v tmux >/dev/null || apt_install tmux "the ops view is tested in a real terminal"
+# PostgreSQL's server programs: the store tests start throwaway servers of their own with them
+# (initdb in a temporary folder); the system's cluster is never used.
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null ||
+  apt_install postgresql "the PostgreSQL store is tested against real throwaway servers"
 
 # k6, the pinned version, built from source into .tools/bin: it is in neither Debian nor npm.
 # Elsewhere: https://grafana.com/docs/k6/latest/set-up/install-k6/
