@@ -21,7 +21,7 @@ export async function provideUser(
   password: string,
 ): Promise<void> {
   const config = loadConfig(env);
-  const store = openConfiguredStore(config, systemClock);
+  const store = await openConfiguredStore(config, systemClock);
   const users = userServiceFor(config, store, systemClock);
   try {
     if (await store.users.findByUsername(username)) await users.setPassword(username, password);

@@ -148,7 +148,7 @@ async function benchHelloShare(hs256VerifyRate: number): Promise<void> {
     issuer: undefined,
     leewaySeconds: 0,
   });
-  const store = openStore(String(env.DATABASE_URL), now());
+  const store = await openStore(String(env.DATABASE_URL), now());
   const user = await store.users.create('bench', 'unused', now());
   await store.close();
   const token = codec.encode(tokenClaims('access', user.id, now(), 3600));

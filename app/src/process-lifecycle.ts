@@ -4,6 +4,7 @@
  */
 import { ConfigError } from './config/load-config.ts';
 import type { Logger } from './logging/logger.ts';
+import { StoreOpenError } from './store/store.ts';
 
 /** Prints what stopped the start and exits; anything unforeseen is thrown on, with its stack. */
 export function exitOnStartupError(
@@ -12,6 +13,10 @@ export function exitOnStartupError(
 ): never {
   if (error instanceof ConfigError) {
     for (const problem of error.problems) process.stderr.write(`configuration error: ${problem}\n`);
+    process.exit(1);
+  }
+  if (error instanceof StoreOpenError) {
+    process.stderr.write(`database error: ${error.message}\n`);
     process.exit(1);
   }
   if (address && (error as NodeJS.ErrnoException).code === 'EADDRINUSE') {

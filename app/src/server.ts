@@ -56,7 +56,7 @@ export async function startServer(
   const metrics = createAppMetrics(
     async () => (await checkReadiness(services.store, services.keys)).ready,
   );
-  const services = buildServices(config, options.clock ?? systemClock, metrics.authEvents);
+  const services = await buildServices(config, options.clock ?? systemClock, metrics.authEvents);
   const app = createApp({
     ...services,
     metrics,

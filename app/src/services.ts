@@ -12,8 +12,11 @@ import { owaspScryptParams } from './users/password-hashing.ts';
 import { cachedUserLookup } from './users/user-lookup-cache.ts';
 import { createUserService } from './users/user-service.ts';
 
-export const openConfiguredStore = (config: Config, clock: Clock): Store =>
-  openStore(config.databaseUrl, epochSeconds(clock));
+export const openConfiguredStore = (config: Config, clock: Clock): Promise<Store> =>
+  openStore(config.databaseUrl, epochSeconds(clock), {
+    poolSize: config.databasePoolSize,
+    timeoutSeconds: config.databaseTimeoutSeconds,
+  });
 
 export const userServiceFor = (config: Config, store: Store, clock: Clock) =>
   createUserService(store, clock, {
@@ -56,14 +59,14 @@ function tokenServiceFor(
   return tokens;
 }
 
-export function buildServices(
+export async function buildServices(
   config: Config,
   clock: Clock,
   events: AuthEvents = unobservedAuthEvents,
 ) {
   // Keys first: a bad key is a configuration error, reported before any file is touched.
   const keys = buildKeyRing(config);
-  const store = openConfiguredStore(config, clock);
+  const store = await openConfiguredStore(config, clock);
   const tokens = tokenServiceFor(config, keys, store, clock, events);
   const users = userServiceFor(config, store, clock);
   const findUser = cachedUserLookup(

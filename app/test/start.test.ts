@@ -68,7 +68,7 @@ describe('the server process', () => {
       LOG_REQUESTS: 'all',
       PASSWORD_SCRYPT_LOG_N: '17',
     });
-    const store = openStore(String(env.DATABASE_URL), 0);
+    const store = await openStore(String(env.DATABASE_URL), 0);
     // An OWASP-cost hash makes the login take long enough to be caught in flight.
     await store.users.create('alice', await hashPassword('pw', { logN: 17, r: 8, p: 1 }), 0);
     await store.close();

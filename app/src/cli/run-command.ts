@@ -6,7 +6,7 @@ import { systemClock } from '../clock.ts';
 import { ConfigError, loadConfig, loadEnvFile } from '../config/load-config.ts';
 import type { Config } from '../config/settings.ts';
 import { openConfiguredStore } from '../services.ts';
-import type { Store } from '../store/store.ts';
+import { StoreOpenError, StoreUnavailableError, type Store } from '../store/store.ts';
 import { UserInputError } from '../users/user-service.ts';
 
 export class UsageError extends Error {
@@ -21,7 +21,11 @@ export interface CommandContext {
 
 /** Errors whose message is meant for the person at the terminal. */
 const isUserFacing = (error: unknown): error is Error =>
-  error instanceof UsageError || error instanceof UserInputError || error instanceof ConfigError;
+  error instanceof UsageError ||
+  error instanceof UserInputError ||
+  error instanceof ConfigError ||
+  error instanceof StoreOpenError ||
+  error instanceof StoreUnavailableError;
 
 export async function runCommand(
   usage: string,
@@ -31,7 +35,7 @@ export async function runCommand(
   try {
     loadEnvFile();
     const config = loadConfig();
-    store = openConfiguredStore(config, systemClock);
+    store = await openConfiguredStore(config, systemClock);
     await command({ config, store, out: (line) => process.stdout.write(`${line}\n`) });
   } catch (error) {
     if (!isUserFacing(error)) throw error;

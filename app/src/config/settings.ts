@@ -3,6 +3,7 @@
  * default and a sentence of why. `.env.example` documents the same list (a test keeps them equal).
  */
 import { availableParallelism } from 'node:os';
+import { databaseUrl } from '../store/database-url.ts';
 import { boolean, byteSize, durationSeconds, integerFrom, oneOf, port, text } from './parsers.ts';
 import {
   inProduction,
@@ -52,9 +53,21 @@ export const settings = {
   }),
   databaseUrl: setting({
     env: 'DATABASE_URL',
-    doc: 'Where users and tokens live: sqlite:<path>; the folder is created on first run.',
-    parse: text,
+    doc: 'Where users and tokens live: sqlite:<path> for one host (the folder is created on first run), or postgres://user:password@host:port/dbname (sslmode and sslrootcert honoured) for several.',
+    parse: databaseUrl,
     default: 'sqlite:var/app.sqlite3',
+  }),
+  databasePoolSize: setting({
+    env: 'DATABASE_POOL_SIZE',
+    doc: 'PostgreSQL connections each process may hold. A worker runs one request at a time between awaits, so a few suffice; every process of every host counts against max_connections.',
+    parse: integerFrom(1, 100),
+    default: 4,
+  }),
+  databaseTimeoutSeconds: setting({
+    env: 'DATABASE_TIMEOUT',
+    doc: 'How long a PostgreSQL connection or query may take before the request gets a 503 instead of waiting.',
+    parse: durationSeconds,
+    default: 5,
   }),
   jwtAlgorithm: setting({
     env: 'JWT_ALGORITHM',

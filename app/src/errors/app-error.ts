@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'method_not_allowed'
   | 'not_acceptable'
   | 'throttled'
+  | 'service_unavailable'
   | 'internal';
 
 /** One entry per token class tried, as simplejwt reports them on protected routes. */

@@ -30,6 +30,8 @@ export const messages = {
   notAcceptable: 'Could not satisfy the request Accept header.',
   notFound: 'Not found.',
   serverError: 'A server error occurred.',
+  /** DRF's ServiceUnavailable. */
+  serviceUnavailable: 'Service temporarily unavailable, try again later.',
   requestTooLarge: 'Request body is too large.',
   headersTooLarge: 'Request header fields are too large.',
   expectedDictionary: (got: string) => `Invalid data. Expected a dictionary, but got ${got}.`,

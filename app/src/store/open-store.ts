@@ -1,19 +1,69 @@
-/** Chooses the store from DATABASE_URL. */
+/** Chooses the store from DATABASE_URL, opens it and brings its schema up to date. */
 import { ConfigError } from '../config/load-config.ts';
-import type { Store } from './store.ts';
+import { ConfigValueError } from '../config/parsers.ts';
+import { databaseTarget, type DatabaseTarget } from './database-url.ts';
+import type { Migration } from './migrations.ts';
+import { openPostgresStore } from './postgres/postgres-store.ts';
 import { openSqliteStore } from './sqlite/sqlite-store.ts';
+import type { Store } from './store.ts';
+
+export interface StoreOptions {
+  /** DATABASE_POOL_SIZE: PostgreSQL connections of this process. */
+  poolSize: number;
+  /** DATABASE_TIMEOUT: the bound on a PostgreSQL connection or query. */
+  timeoutSeconds: number;
+  /** The migrations to apply; all of them but in the store tests. */
+  migrations?: readonly Migration[];
+}
+
+const defaults: StoreOptions = { poolSize: 4, timeoutSeconds: 5 };
+
+/** DATABASE_URL read, or a ConfigError naming it. */
+export function targetOf(databaseUrl: string): DatabaseTarget {
+  try {
+    return databaseTarget(databaseUrl);
+  } catch (error) {
+    if (error instanceof ConfigValueError)
+      throw new ConfigError([`DATABASE_URL: ${error.message}`]);
+    throw error;
+  }
+}
 
 /** `sqlite:var/app.sqlite3`, `sqlite:/abs/path.sqlite3`, `sqlite:///abs/path` or `sqlite::memory:`. */
 export function sqlitePath(databaseUrl: string): string {
-  const match = /^sqlite:(?:\/\/)?(.+)$/.exec(databaseUrl);
-  if (!match?.[1]) {
-    throw new ConfigError([
-      `DATABASE_URL: expected sqlite:<path> (for example sqlite:var/app.sqlite3), got "${databaseUrl}"`,
-    ]);
+  const target = targetOf(databaseUrl);
+  if (target.kind !== 'sqlite') {
+    throw new ConfigError([`DATABASE_URL: expected sqlite:<path>, got "${target.shown}"`]);
   }
-  return match[1];
+  return target.path;
 }
 
-export function openStore(databaseUrl: string, at: number): Store {
-  return openSqliteStore(sqlitePath(databaseUrl), at);
+/** Opens the store and says which migrations it applied. */
+export async function openStoreMigrating(
+  databaseUrl: string,
+  at: number,
+  options: Partial<StoreOptions> = {},
+): Promise<{ store: Store; applied: Migration[] }> {
+  const target = targetOf(databaseUrl);
+  const { poolSize, timeoutSeconds, migrations } = { ...defaults, ...options };
+  if (target.kind === 'sqlite') return openSqliteStore(target.path, at, migrations);
+  return openPostgresStore(
+    {
+      connectionString: target.connectionString,
+      ssl: target.ssl,
+      shown: target.shown,
+      size: poolSize,
+      timeoutSeconds,
+      ...(migrations ? { migrations } : {}),
+    },
+    at,
+  );
+}
+
+export async function openStore(
+  databaseUrl: string,
+  at: number,
+  options: Partial<StoreOptions> = {},
+): Promise<Store> {
+  return (await openStoreMigrating(databaseUrl, at, options)).store;
 }

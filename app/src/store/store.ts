@@ -1,6 +1,6 @@
 /**
- * What the app needs from storage, and nothing about how it is kept. SQLite implements it today;
- * another database only has to implement these three interfaces.
+ * What the app needs from storage, and nothing about how it is kept: SQLite (one host) and
+ * PostgreSQL (several) implement it, and one contract suite holds both to it.
  *
  * Every method is async so an implementation over the network fits the same shape.
  */
@@ -85,4 +85,14 @@ export interface Store {
 
 export class AlreadyExistsError extends Error {
   override name = 'AlreadyExistsError';
+}
+
+/** The database cannot be reached now (down, restarting, too slow): a 503, worth retrying. */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+}
+
+/** The database could not be opened at start-up; the message is one line, without secrets. */
+export class StoreOpenError extends Error {
+  override name = 'StoreOpenError';
 }

@@ -8,7 +8,7 @@ import { tempDir } from '../../../tools/testing/temp-dir.ts';
 describe('npm run tokens -- flush-expired', () => {
   it('deletes the tokens that have expired and keeps the live ones', async () => {
     const env = testEnv(tempDir());
-    const store = openStore(String(env.DATABASE_URL), 0);
+    const store = await openStore(String(env.DATABASE_URL), 0);
     const user = await store.users.create('alice', 'hash', 0);
     const now = Math.floor(Date.now() / 1000);
     const token = (jti: string, expiresAt: number) => ({

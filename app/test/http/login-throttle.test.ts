@@ -61,7 +61,7 @@ describe('login throttling', () => {
   });
 
   it('keeps the counts in the database, where every worker and host sees them', async () => {
-    const other = openStore(api.config.databaseUrl, 0);
+    const other = await openStore(api.config.databaseUrl, 0);
     try {
       const at = Math.floor(api.clock.now() / 1000);
       const windows = await other.loginFailures.open(['address:127.0.0.1'], at, 600);

@@ -1,6 +1,6 @@
 /**
- * A real server on an ephemeral port over a real SQLite file in a temporary folder, with a fake
- * clock. Settings are the test defaults plus whatever the test overrides. The caller stops it
+ * A real server on an ephemeral port over a real SQLite file in a temporary folder (or a real
+ * PostgreSQL database, with TEST_STORE=postgres: support/test-database.ts), with a fake clock. Settings are the test defaults plus whatever the test overrides. The caller stops it
  * (`after(() => api.stop())`).
  */
 import assert from 'node:assert/strict';
@@ -13,6 +13,7 @@ import type { Store } from '../../src/store/store.ts';
 import type { User } from '../../src/users/user.ts';
 import { openApiDocument } from '../../src/http/openapi/openapi-document.ts';
 import { FakeClock } from './fake-clock.ts';
+import { testDatabaseUrl } from './test-database.ts';
 import { createConformanceCheck } from './openapi-conformance.ts';
 import { send, type Reply, type RequestOptions } from '../../../tools/testing/http-client.ts';
 import { tempDir } from '../../../tools/testing/temp-dir.ts';
@@ -59,9 +60,11 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const dir = options.dir ?? tempDir();
   const clock = options.clock ?? new FakeClock();
-  const config = loadConfig(testEnv(dir, overrides));
+  const config = loadConfig(
+    testEnv(dir, { DATABASE_URL: await testDatabaseUrl(dir), ...overrides }),
+  );
   let server = await startServer(config, { clock });
-  const store = openConfiguredStore(config, clock);
+  const store = await openConfiguredStore(config, clock);
   const users = userServiceFor(config, store, clock);
   let stopped = false;
   const conformance = createConformanceCheck(

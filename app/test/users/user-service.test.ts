@@ -16,8 +16,8 @@ describe('the user service', () => {
     throttle: { perAccount: 0, perAddress: 0, windowSeconds: 60 },
   };
 
-  before(() => {
-    store = openStore(`sqlite:${tempDir()}/users.sqlite3`, 0);
+  before(async () => {
+    store = await openStore(`sqlite:${tempDir()}/users.sqlite3`, 0);
   });
   after(() => store.close());
 

@@ -7,6 +7,7 @@ import type { ErrorRequestHandler, Response } from 'express';
 import { AppError, type ErrorCode } from '../../errors/app-error.ts';
 import { messages } from '../../errors/messages.ts';
 import type { Logger } from '../../logging/logger.ts';
+import { StoreUnavailableError } from '../../store/store.ts';
 import { wwwAuthenticate } from '../../tokens/access-authentication.ts';
 
 interface Mapping {
@@ -30,6 +31,7 @@ const mappings: Record<ErrorCode, Mapping> = {
   method_not_allowed: { status: 405, withCode: false },
   not_acceptable: { status: 406, withCode: false },
   throttled: { status: 429, withCode: false },
+  service_unavailable: { status: 503, withCode: false },
   internal: { status: 500, withCode: false },
 };
 
@@ -78,6 +80,10 @@ export function sendError(res: Response, error: AppError): void {
   });
 }
 
+const unavailable = new AppError('service_unavailable', messages.serviceUnavailable, {
+  retryAfterSeconds: 5,
+});
+
 export function createErrorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) {
@@ -92,6 +98,13 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
           : undefined;
     if (known) {
       sendError(res, known);
+      return;
+    }
+    if (error instanceof StoreUnavailableError) {
+      // One line, no stack: the database being away is an operations matter, and it may be
+      // away for thousands of requests.
+      logger.error('database unavailable', { path: req.path, error: error.message });
+      sendError(res, unavailable);
       return;
     }
     logger.error('request failed', {

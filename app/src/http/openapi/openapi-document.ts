@@ -28,6 +28,13 @@ const throttled = {
   ...jsonBody(ref('Detail'), 'Too many requests: from this address, or failed logins'),
   headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' } },
 };
+/** Every endpoint that reads or writes the store answers this while the database is away. */
+const storeAway = {
+  '503': {
+    ...jsonBody(ref('Detail'), 'The database does not answer; try again shortly'),
+    headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' } },
+  },
+};
 
 /** A POST endpoint that takes these string fields, as JSON or as an HTML form. */
 function fieldsBody(fields: string[], required: string[]) {
@@ -61,6 +68,7 @@ function viewOptions(operationId: string, protectedView = false) {
       '200': jsonBody(ref('ViewMetadata'), 'The view: name, description, renders, parses, fields'),
       ...(protectedView ? { '401': unauthorized } : {}),
       ...notAcceptable,
+      ...(protectedView ? storeAway : {}),
     },
   };
 }
@@ -93,6 +101,7 @@ function tokenPaths({ refreshCookie }: DocumentOptions) {
           ...bodyErrors,
           '401': jsonBody(ref('Detail'), 'Wrong credentials, or an inactive or unknown user'),
           ...notAcceptable,
+          ...storeAway,
           '429': throttled,
         },
       },
@@ -112,6 +121,7 @@ function tokenPaths({ refreshCookie }: DocumentOptions) {
           ...bodyErrors,
           '401': unauthorized,
           ...notAcceptable,
+          ...storeAway,
           '429': throttled,
         },
       },
@@ -127,6 +137,7 @@ function tokenPaths({ refreshCookie }: DocumentOptions) {
           ...bodyErrors,
           '401': unauthorized,
           ...notAcceptable,
+          ...storeAway,
         },
       },
       options: viewOptions('describeVerifyToken'),
@@ -142,6 +153,7 @@ function tokenPaths({ refreshCookie }: DocumentOptions) {
           ...bodyErrors,
           '401': unauthorized,
           ...notAcceptable,
+          ...storeAway,
         },
       },
       options: viewOptions('describeBlacklistToken'),
@@ -155,6 +167,7 @@ function tokenPaths({ refreshCookie }: DocumentOptions) {
           '200': jsonBody(ref('Revoked'), 'How many live refresh tokens were revoked'),
           '401': unauthorized,
           ...notAcceptable,
+          ...storeAway,
         },
       },
       options: viewOptions('describeLogoutEverywhere', true),
@@ -172,6 +185,7 @@ const otherPaths = {
         '200': jsonBody(ref('Message'), 'The greeting'),
         '401': unauthorized,
         ...notAcceptable,
+        ...storeAway,
       },
     },
     options: viewOptions('describeHello', true),

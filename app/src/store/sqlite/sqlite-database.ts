@@ -5,7 +5,7 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { migrations } from './migrations.ts';
+import { migrations as allMigrations, type Migration } from '../migrations.ts';
 
 /** Runs `work` in a write transaction; BEGIN IMMEDIATE takes the write lock up front so two
  * processes cannot both read a row and then both decide to change it. */
@@ -21,27 +21,28 @@ export function inWriteTransaction<T>(db: DatabaseSync, work: () => T): T {
   }
 }
 
-function migrate(db: DatabaseSync, at: number): void {
+function migrate(db: DatabaseSync, at: number, migrations: readonly Migration[]): Migration[] {
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
   );
   // Workers start together: the lock makes one apply the migrations and the others see them done.
-  inWriteTransaction(db, () => {
+  return inWriteTransaction(db, () => {
     const applied = new Set(
       db
         .prepare('SELECT version FROM schema_migrations')
         .all()
         .map((row) => Number(row.version)),
     );
-    for (const migration of migrations) {
-      if (applied.has(migration.version)) continue;
-      db.exec(migration.sql);
+    const pending = migrations.filter((migration) => !applied.has(migration.version));
+    for (const migration of pending) {
+      db.exec(migration.sqlite);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
         migration.version,
         migration.name,
         at,
       );
     }
+    return pending;
   });
 }
 
@@ -57,15 +58,18 @@ function ownerOnly(path: string): void {
   }
 }
 
-export function openSqliteDatabase(path: string, at: number): DatabaseSync {
+export function openSqliteDatabase(
+  path: string,
+  at: number,
+  migrations: readonly Migration[] = allMigrations,
+): { db: DatabaseSync; applied: Migration[] } {
   if (path !== ':memory:') ownerOnly(path);
   const db = new DatabaseSync(path);
   // WAL lets readers go on while one process writes; the busy timeout makes a writer wait for the
   // lock instead of failing at once. https://www.sqlite.org/wal.html
-  db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA busy_timeout = 5000');
+  db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA synchronous = NORMAL');
   db.exec('PRAGMA foreign_keys = ON');
-  migrate(db, at);
-  return db;
+  return { db, applied: migrate(db, at, migrations) };
 }

@@ -1,13 +1,18 @@
+import type { Migration } from '../migrations.ts';
 import type { Store } from '../store.ts';
 import { openSqliteDatabase } from './sqlite-database.ts';
 import { sqliteLoginFailureRepository } from './sqlite-login-failure-repository.ts';
 import { sqliteTokenRepository } from './sqlite-token-repository.ts';
 import { sqliteUserRepository } from './sqlite-user-repository.ts';
 
-export function openSqliteStore(path: string, at: number): Store {
-  const db = openSqliteDatabase(path, at);
+export function openSqliteStore(
+  path: string,
+  at: number,
+  migrations?: readonly Migration[],
+): { store: Store; applied: Migration[] } {
+  const { db, applied } = openSqliteDatabase(path, at, migrations);
   const ping = db.prepare('SELECT 1');
-  return {
+  const store: Store = {
     users: sqliteUserRepository(db),
     tokens: sqliteTokenRepository(db),
     loginFailures: sqliteLoginFailureRepository(db),
@@ -20,4 +25,5 @@ export function openSqliteStore(path: string, at: number): Store {
       return Promise.resolve();
     },
   };
+  return { store, applied };
 }

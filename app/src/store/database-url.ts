@@ -1,0 +1,100 @@
+/**
+ * DATABASE_URL, read: which store it names and how to reach it. SQLite for one host, PostgreSQL
+ * for several. A URL is only ever shown with its password replaced.
+ */
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
+import { ConfigValueError } from '../config/parsers.ts';
+
+export type DatabaseTarget =
+  | { kind: 'sqlite'; path: string }
+  | {
+      kind: 'postgres';
+      /** The URL node-postgres is given: the TLS parameters are taken out and read here. */
+      connectionString: string;
+      ssl: false | ConnectionOptions;
+      /** The URL without its password, for messages. */
+      shown: string;
+    };
+
+const expected =
+  'expected sqlite:<path> (for example sqlite:var/app.sqlite3) or postgres://user:password@host:port/dbname';
+
+/** The URL with its password replaced by ***, fit for a log line or an error. */
+export function withoutPassword(databaseUrl: string): string {
+  return databaseUrl.replace(/^(postgres(?:ql)?:\/\/[^:/@]*:)[^/]*@/i, '$1***@');
+}
+
+/**
+ * libpq's sslmode, as far as node-postgres can follow it: `disable` (the default here, as in
+ * node-postgres), `require` (encrypted, the server not checked, unless a CA is given: then as
+ * `verify-ca`), `verify-ca` (the server's certificate signed by the CA) and `verify-full` (and
+ * its name matching the host). `allow` and `prefer` fall back to plain text, which node-postgres
+ * cannot do: they are refused rather than silently made stricter or weaker.
+ */
+function tlsOptions(mode: string, caFile: string | null): false | ConnectionOptions {
+  const ca = caFile === null ? undefined : readCa(caFile);
+  switch (mode) {
+    case 'disable':
+      return false;
+    case 'require':
+      return ca ? { ca, checkServerIdentity: () => undefined } : { rejectUnauthorized: false };
+    case 'verify-ca':
+      return { ...(ca ? { ca } : {}), checkServerIdentity: () => undefined };
+    case 'verify-full':
+      return ca ? { ca } : {};
+    default:
+      throw new ConfigValueError(
+        `sslmode=${mode} is not supported: use disable, require, verify-ca or verify-full`,
+      );
+  }
+}
+
+function readCa(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigValueError(
+      `sslrootcert=${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
+  }
+}
+
+function postgresTarget(databaseUrl: string): DatabaseTarget {
+  let url: URL;
+  try {
+    url = new URL(databaseUrl);
+  } catch {
+    throw new ConfigValueError(`${expected}, got "${withoutPassword(databaseUrl)}"`);
+  }
+  if (!url.hostname || url.pathname.length <= 1) {
+    throw new ConfigValueError(
+      `a PostgreSQL URL needs a host and a database name (postgres://user:password@host:port/dbname), got "${withoutPassword(databaseUrl)}"`,
+    );
+  }
+  const ssl = tlsOptions(
+    url.searchParams.get('sslmode') ?? 'disable',
+    url.searchParams.get('sslrootcert'),
+  );
+  for (const parameter of ['sslmode', 'sslrootcert']) url.searchParams.delete(parameter);
+  return {
+    kind: 'postgres',
+    connectionString: url.href,
+    ssl,
+    shown: withoutPassword(databaseUrl),
+  };
+}
+
+/** Throws ConfigValueError, without the password, for a URL it cannot use. */
+export function databaseTarget(databaseUrl: string): DatabaseTarget {
+  if (/^postgres(ql)?:\/\//i.test(databaseUrl)) return postgresTarget(databaseUrl);
+  const sqlite = /^sqlite:(?:\/\/)?(.+)$/.exec(databaseUrl);
+  if (sqlite?.[1]) return { kind: 'sqlite', path: sqlite[1] };
+  throw new ConfigValueError(`${expected}, got "${withoutPassword(databaseUrl)}"`);
+}
+
+/** The settings parser: the URL stays text, checked when it is read. */
+export const databaseUrl = (raw: string): string => {
+  databaseTarget(raw);
+  return raw;
+};

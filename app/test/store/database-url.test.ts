@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../../src/config/load-config.ts';
+import { ConfigValueError } from '../../src/config/parsers.ts';
+import { databaseTarget, withoutPassword } from '../../src/store/database-url.ts';
+import { sqlitePath } from '../../src/store/open-store.ts';
+import { tempDir } from '../../../tools/testing/temp-dir.ts';
+
+const refusal = (url: string): string => {
+  try {
+    databaseTarget(url);
+  } catch (error) {
+    assert.ok(error instanceof ConfigValueError);
+    return error.message;
+  }
+  assert.fail(`${url} was accepted`);
+};
+
+describe('DATABASE_URL', () => {
+  it('reads relative, absolute and in-memory SQLite paths', () => {
+    assert.equal(sqlitePath('sqlite:var/app.sqlite3'), 'var/app.sqlite3');
+    assert.equal(sqlitePath('sqlite:///srv/app.sqlite3'), '/srv/app.sqlite3');
+    assert.equal(sqlitePath('sqlite::memory:'), ':memory:');
+  });
+
+  it('selects PostgreSQL for postgres:// and postgresql://, without TLS unless sslmode asks', () => {
+    for (const scheme of ['postgres', 'postgresql']) {
+      const target = databaseTarget(`${scheme}://kit:s3cret@db.internal:5433/app`);
+      assert.deepEqual(target, {
+        kind: 'postgres',
+        connectionString: `${scheme}://kit:s3cret@db.internal:5433/app`,
+        ssl: false,
+        shown: `${scheme}://kit:***@db.internal:5433/app`,
+      });
+    }
+  });
+
+  it('follows sslmode: require encrypts, verify-ca checks the CA, verify-full the CA and the name', () => {
+    const ca = join(tempDir(), 'ca.pem');
+    writeFileSync(ca, '-----BEGIN CERTIFICATE-----\n');
+    const ssl = (query: string) => {
+      const target = databaseTarget(`postgres://kit@db/app?${query}`);
+      assert.ok(target.kind === 'postgres');
+      assert.ok(!target.connectionString.includes('ssl'), 'the TLS parameters are read here');
+      return target.ssl;
+    };
+    assert.equal(ssl('sslmode=disable'), false);
+    assert.deepEqual(ssl('sslmode=require'), { rejectUnauthorized: false });
+    const verifyCa = ssl(`sslmode=verify-ca&sslrootcert=${ca}`);
+    assert.ok(
+      verifyCa &&
+        verifyCa.ca &&
+        verifyCa.checkServerIdentity &&
+        verifyCa.rejectUnauthorized !== false,
+    );
+    assert.deepEqual(ssl(`sslmode=verify-full&sslrootcert=${ca}`), {
+      ca: '-----BEGIN CERTIFICATE-----\n',
+    });
+    assert.deepEqual(ssl('sslmode=verify-full'), {});
+  });
+
+  it('refuses what it cannot honour, naming the problem and never the password', () => {
+    assert.match(
+      refusal('postgres://kit:s3cret@db/app?sslmode=prefer'),
+      /sslmode=prefer is not supported/,
+    );
+    assert.match(
+      refusal('postgres://kit@db/app?sslmode=verify-full&sslrootcert=/nonexistent.pem'),
+      /sslrootcert=\/nonexistent\.pem cannot be read \(ENOENT\)/,
+    );
+    const noDatabase = refusal('postgres://kit:s3cret@db');
+    assert.match(noDatabase, /needs a host and a database name/);
+    assert.ok(!noDatabase.includes('s3cret'));
+    const wrongScheme = refusal('mysql://kit:s3cret@db/app');
+    assert.match(
+      wrongScheme,
+      /^expected sqlite:<path> .* or postgres:\/\/user:password@host:port\/dbname/,
+    );
+  });
+
+  it('is checked when the configuration loads, as DATABASE_URL', () => {
+    assert.throws(
+      () => loadConfig({ DATABASE_URL: 'postgres://kit:s3cret@db' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(
+          error.message,
+          /^DATABASE_URL: a PostgreSQL URL needs a host and a database name/,
+        );
+        assert.ok(!error.message.includes('s3cret'));
+        return true;
+      },
+    );
+  });
+
+  it('shows a URL with its password replaced', () => {
+    assert.equal(
+      withoutPassword('postgres://kit:p%40ss:w@db:5432/app'),
+      'postgres://kit:***@db:5432/app',
+    );
+    assert.equal(withoutPassword('postgresql://kit@db/app'), 'postgresql://kit@db/app');
+  });
+});
