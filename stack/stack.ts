@@ -22,7 +22,7 @@ import {
   type Worker,
 } from './pm2-cluster.ts';
 import { limitsOf, renderNginxConfig } from '../nginx/src/render-nginx-config.ts';
-import { makeSelfSignedCertificate } from '../nginx/src/self-signed-certificate.ts';
+import { makeSelfSignedCertificate } from '../tools/self-signed-certificate.ts';
 import { readStackSettings, type StackSettings } from './stack-settings.ts';
 import { workerBudget } from './worker-budget.ts';
 import { projectRoot } from '../tools/project-root.ts';

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { tempDir } from '../../tools/testing/temp-dir.ts';
 import { nginxBinary } from '../src/nginx-server.ts';
 import { renderNginxConfig, type NginxValues } from '../src/render-nginx-config.ts';
-import { makeSelfSignedCertificate } from '../src/self-signed-certificate.ts';
+import { makeSelfSignedCertificate } from '../../tools/self-signed-certificate.ts';
 
 function render(overrides: Partial<NginxValues> = {}) {
   const dir = tempDir();

@@ -3,7 +3,7 @@
  * default and a sentence of why. `.env.example` documents the same list (a test keeps them equal).
  */
 import { availableParallelism } from 'node:os';
-import { databaseUrl } from '../store/database-url.ts';
+import { databaseUrl } from './database-url.ts';
 import { boolean, byteSize, durationSeconds, integerFrom, oneOf, port, text } from './parsers.ts';
 import {
   inProduction,

@@ -1,7 +1,7 @@
 /** Chooses the store from DATABASE_URL, opens it and brings its schema up to date. */
 import { ConfigError } from '../config/load-config.ts';
 import { ConfigValueError } from '../config/parsers.ts';
-import { databaseTarget, type DatabaseTarget } from './database-url.ts';
+import { databaseTarget, type DatabaseTarget } from '../config/database-url.ts';
 import type { Migration } from './migrations.ts';
 import { openPostgresStore } from './postgres/postgres-store.ts';
 import { openSqliteStore } from './sqlite/sqlite-store.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config/load-config.ts';
 import { ConfigValueError } from '../../src/config/parsers.ts';
-import { databaseTarget, withoutPassword } from '../../src/store/database-url.ts';
+import { databaseTarget, withoutPassword } from '../../src/config/database-url.ts';
 import { sqlitePath } from '../../src/store/open-store.ts';
 import { tempDir } from '../../../tools/testing/temp-dir.ts';
 

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
-import { ConfigValueError } from '../config/parsers.ts';
+import { ConfigValueError } from './parsers.ts';
 
 export type DatabaseTarget =
   | { kind: 'sqlite'; path: string }
