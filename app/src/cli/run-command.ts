@@ -27,23 +27,38 @@ const isUserFacing = (error: unknown): error is Error =>
   error instanceof StoreOpenError ||
   error instanceof StoreUnavailableError;
 
-export async function runCommand(
-  usage: string,
-  command: (context: CommandContext) => Promise<void>,
-): Promise<void> {
-  let store: Store | undefined;
+/**
+ * Runs `work`; an error meant for the person at the terminal becomes its lines on stderr and exit
+ * code 1 (2 for a usage error, with the usage), anything else is thrown on with its stack.
+ */
+export async function reportingErrors(usage: string, work: () => Promise<void>): Promise<void> {
   try {
-    loadEnvFile();
-    const config = loadConfig();
-    store = await openConfiguredStore(config, systemClock);
-    await command({ config, store, out: (line) => process.stdout.write(`${line}\n`) });
+    await work();
   } catch (error) {
     if (!isUserFacing(error)) throw error;
     const lines = error instanceof ConfigError ? error.problems : [error.message];
     for (const line of lines) process.stderr.write(`error: ${line}\n`);
     if (error instanceof UsageError) process.stderr.write(`${usage}\n`);
     process.exitCode = error instanceof UsageError ? 2 : 1;
-  } finally {
-    await store?.close();
   }
+}
+
+export const printLine = (line: string) => process.stdout.write(`${line}\n`);
+
+/** The frame of a command on the configured store: opened before, closed after, whatever happens. */
+export async function runCommand(
+  usage: string,
+  command: (context: CommandContext) => Promise<void>,
+): Promise<void> {
+  let store: Store | undefined;
+  await reportingErrors(usage, async () => {
+    try {
+      loadEnvFile();
+      const config = loadConfig();
+      store = await openConfiguredStore(config, systemClock);
+      await command({ config, store, out: printLine });
+    } finally {
+      await store?.close();
+    }
+  });
 }

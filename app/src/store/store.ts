@@ -53,6 +53,13 @@ export interface TokenRepository {
   revokeUser(userId: number, reason: RevocationReason, at: number): Promise<number>;
   /** Deletes the rows of tokens that expired before `at`; returns how many tokens. */
   flushExpired(at: number): Promise<number>;
+  /** Every token still live at `at`, with its blacklisting if it has one, oldest first. */
+  listLive(at: number): Promise<LiveToken[]>;
+}
+
+export interface LiveToken {
+  token: OutstandingToken;
+  blacklisting: Blacklisting | undefined;
 }
 
 /** Failed logins under one key (an account, an address) in the window that began at the first. */

@@ -210,6 +210,28 @@ export function storeContract(name: string, database: StoreUnderTest): void {
       assert.ok(await first.tokens.findOutstanding('still-live'));
     });
 
+    it('lists the live tokens with their blacklistings, oldest first, for a copy elsewhere', async () => {
+      const dave = (await first.users.create('dave', 'h', 0)).id;
+      const daves = (jti: string, createdAt: number, expiresAt = live) => ({
+        ...tokenOf(dave, jti),
+        createdAt,
+        expiresAt,
+      });
+      await first.tokens.recordOutstanding(daves('dave-2', 20));
+      await first.tokens.blacklist(daves('dave-1', 10), 'logout', 15);
+      await first.tokens.recordOutstanding(daves('dave-gone', 5, 50));
+      const listed = (await second.tokens.listLive(100)).filter(
+        ({ token }) => token.userId === dave,
+      );
+      assert.deepEqual(listed, [
+        {
+          token: daves('dave-1', 10),
+          blacklisting: { jti: 'dave-1', reason: 'logout', blacklistedAt: 15 },
+        },
+        { token: daves('dave-2', 20), blacklisting: undefined },
+      ]);
+    });
+
     it('counts failed logins per key in a window, seen from another connection, and starts over once it closes', async () => {
       await first.loginFailures.record(['account:a', 'address:x'], 100, 60);
       await second.loginFailures.record(['account:a'], 130, 60);

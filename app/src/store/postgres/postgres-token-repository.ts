@@ -6,7 +6,12 @@
  * row, on one host or many. No lock is held across round trips.
  */
 import type pg from 'pg';
-import type { OutstandingToken, RevocationReason, TokenRepository } from '../store.ts';
+import type {
+  Blacklisting,
+  OutstandingToken,
+  RevocationReason,
+  TokenRepository,
+} from '../store.ts';
 import { run, type Rows } from './postgres-pool.ts';
 
 const toOutstanding = (row: Rows[number]): OutstandingToken => ({
@@ -16,6 +21,12 @@ const toOutstanding = (row: Rows[number]): OutstandingToken => ({
   parentJti: typeof row.parent_jti === 'string' ? row.parent_jti : null,
   createdAt: Number(row.created_at),
   expiresAt: Number(row.expires_at),
+});
+
+const toBlacklisting = (row: Rows[number]): Blacklisting => ({
+  jti: String(row.jti),
+  reason: String(row.reason) as RevocationReason,
+  blacklistedAt: Number(row.blacklisted_at),
 });
 
 const values = (t: OutstandingToken) => [
@@ -80,14 +91,7 @@ export function postgresTokenRepository(pool: pg.Pool): TokenRepository {
         'SELECT jti, reason, blacklisted_at FROM blacklisted_tokens WHERE jti = $1',
         [jti],
       );
-      const row = rows[0];
-      return (
-        row && {
-          jti: String(row.jti),
-          reason: String(row.reason) as RevocationReason,
-          blacklistedAt: Number(row.blacklisted_at),
-        }
-      );
+      return rows[0] && toBlacklisting(rows[0]);
     },
     async blacklist(token, reason, at) {
       const { count } = await run(
@@ -130,6 +134,19 @@ export function postgresTokenRepository(pool: pg.Pool): TokenRepository {
         [at],
       );
       return count;
+    },
+    async listLive(at) {
+      const { rows } = await run(
+        pool,
+        'tokens-live',
+        `SELECT o.*, b.reason, b.blacklisted_at FROM outstanding_tokens o
+         LEFT JOIN blacklisted_tokens b USING (jti) WHERE o.expires_at > $1 ORDER BY o.created_at, o.jti`,
+        [at],
+      );
+      return rows.map((row) => ({
+        token: toOutstanding(row),
+        blacklisting: row.reason === null ? undefined : toBlacklisting(row),
+      }));
     },
   };
 }

@@ -1,5 +1,10 @@
 import type { DatabaseSync } from 'node:sqlite';
-import type { OutstandingToken, RevocationReason, TokenRepository } from '../store.ts';
+import type {
+  Blacklisting,
+  OutstandingToken,
+  RevocationReason,
+  TokenRepository,
+} from '../store.ts';
 import { inWriteTransaction } from './sqlite-database.ts';
 
 type Row = Record<string, unknown>;
@@ -11,6 +16,12 @@ const toOutstanding = (row: Row): OutstandingToken => ({
   parentJti: row.parent_jti === null ? null : (row.parent_jti as string),
   createdAt: Number(row.created_at),
   expiresAt: Number(row.expires_at),
+});
+
+const toBlacklisting = (row: Row): Blacklisting => ({
+  jti: String(row.jti),
+  reason: String(row.reason) as RevocationReason,
+  blacklistedAt: Number(row.blacklisted_at),
 });
 
 export function sqliteTokenRepository(db: DatabaseSync): TokenRepository {
@@ -36,6 +47,10 @@ export function sqliteTokenRepository(db: DatabaseSync): TokenRepository {
      ON CONFLICT (jti) DO NOTHING`,
   );
   const deleteExpired = db.prepare('DELETE FROM outstanding_tokens WHERE expires_at <= ?');
+  const live = db.prepare(
+    `SELECT o.*, b.reason, b.blacklisted_at FROM outstanding_tokens o
+     LEFT JOIN blacklisted_tokens b USING (jti) WHERE o.expires_at > ? ORDER BY o.created_at, o.jti`,
+  );
 
   const record = (t: OutstandingToken) =>
     insertOutstanding.run(t.jti, t.userId, t.familyId, t.parentJti, t.createdAt, t.expiresAt);
@@ -51,13 +66,7 @@ export function sqliteTokenRepository(db: DatabaseSync): TokenRepository {
     },
     findBlacklisting(jti) {
       const row = blacklisting.get(jti) as Row | undefined;
-      return Promise.resolve(
-        row && {
-          jti: String(row.jti),
-          reason: String(row.reason) as RevocationReason,
-          blacklistedAt: Number(row.blacklisted_at),
-        },
-      );
+      return Promise.resolve(row && toBlacklisting(row));
     },
     blacklist(token, reason, at) {
       const won = inWriteTransaction(db, () => {
@@ -84,6 +93,15 @@ export function sqliteTokenRepository(db: DatabaseSync): TokenRepository {
     flushExpired(at) {
       // Blacklist rows go with their outstanding row (ON DELETE CASCADE).
       return Promise.resolve(Number(deleteExpired.run(at).changes));
+    },
+    listLive(at) {
+      const rows = live.all(at) as Row[];
+      return Promise.resolve(
+        rows.map((row) => ({
+          token: toOutstanding(row),
+          blacklisting: row.reason === null ? undefined : toBlacklisting(row),
+        })),
+      );
     },
   };
 }
