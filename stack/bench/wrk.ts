@@ -4,6 +4,8 @@
  * of its own. Debian's package, installed by tools/setup.sh. https://github.com/wg/wrk
  */
 import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface WrkRun {
   rps: number;
@@ -16,13 +18,22 @@ export interface WrkRun {
 const ms = (value: string, unit: string) =>
   Number(value) * ({ us: 0.001, ms: 1, s: 1000 }[unit] ?? 1);
 
-export function wrk(
-  url: string,
-  options: { seconds: number; connections: number; token?: string },
-): WrkRun {
+export interface WrkOptions {
+  seconds: number;
+  connections: number;
+  token?: string;
+  /** A Lua script of stack/bench/wrk-scripts/ and its arguments, for requests other than GETs. */
+  script?: { name: string; args: string[] };
+}
+
+const scripts = join(dirname(fileURLToPath(import.meta.url)), 'wrk-scripts');
+
+export function wrk(url: string, options: WrkOptions): WrkRun {
   const args = ['-t1', `-c${options.connections}`, `-d${options.seconds}s`, '--latency'];
   if (options.token) args.push('-H', `Authorization: Bearer ${options.token}`);
-  const result = spawnSync('wrk', [...args, url], { encoding: 'utf8' });
+  if (options.script) args.push('-s', join(scripts, `${options.script.name}.lua`));
+  const scriptArgs = options.script ? ['--', ...options.script.args] : [];
+  const result = spawnSync('wrk', [...args, url, ...scriptArgs], { encoding: 'utf8' });
   if (result.error) throw new Error(`wrk: ${result.error.message} (npm run setup installs it)`);
   const out = result.stdout;
   const percentile = (p: string) => {
