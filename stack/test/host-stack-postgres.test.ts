@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
+import { freePort } from '../../tools/network.ts';
 import { send } from '../../tools/testing/http-client.ts';
+import { tempDir } from '../../tools/testing/temp-dir.ts';
 import {
   startThrowawayPostgres,
   type ThrowawayPostgres,
@@ -79,6 +81,25 @@ describe('the host stack on PostgreSQL', () => {
     const winner = replies.find((reply) => reply.status === 200);
     const revoked = await refresh(String(winner?.json.refresh));
     assert.equal(revoked.status, 401, "the winner's token outlived the reuse");
+  });
+
+  it('stops at once when its database refuses, naming DATABASE_URL without the password', async () => {
+    const refused = `postgres://kit:hunter22@127.0.0.1:${await freePort()}/kit`;
+    const other = {
+      STACK_STATE_DIR: tempDir(),
+      NGINX_PORT: String(await freePort()),
+      APP_PORT: String(await freePort()),
+      METRICS_PORT: String(await freePort()),
+      DATABASE_URL: refused,
+    };
+    const result = await stack('up', other);
+    assert.equal(result.code, 2);
+    assert.match(
+      result.stderr,
+      /the app could not start:\ndatabase error: cannot use the database at DATABASE_URL=postgres:\/\/kit:\*\*\*@127\.0\.0\.1:\d+\/kit: connection refused/,
+    );
+    assert.ok(!result.stderr.includes('hunter22'));
+    assert.match((await stack('status', other)).stdout, /the stack is not running/);
   });
 
   it('holds a few connections per worker while it runs, and none once it is down', async () => {
