@@ -2,12 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { openStore } from '../../src/store/open-store.ts';
 import { runScript } from '../../../tools/testing/run-script.ts';
+import { testDatabaseUrl } from '../support/test-database.ts';
 import { testEnv } from '../support/test-server.ts';
 import { tempDir } from '../../../tools/testing/temp-dir.ts';
 
 describe('npm run tokens -- flush-expired', () => {
   it('deletes the tokens that have expired and keeps the live ones', async () => {
-    const env = testEnv(tempDir());
+    const dir = tempDir();
+    const env = testEnv(dir, { DATABASE_URL: await testDatabaseUrl(dir) });
     const store = await openStore(String(env.DATABASE_URL), 0);
     const user = await store.users.create('alice', 'hash', 0);
     const now = Math.floor(Date.now() / 1000);

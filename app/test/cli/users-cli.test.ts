@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { runScript } from '../../../tools/testing/run-script.ts';
+import { testDatabaseUrl } from '../support/test-database.ts';
 import { testEnv } from '../support/test-server.ts';
 import { tempDir } from '../../../tools/testing/temp-dir.ts';
 
@@ -13,8 +14,9 @@ describe('npm run users', () => {
   let env: NodeJS.ProcessEnv;
   const users = (args: string[], input?: string) => runScript(cli, args, { env, input });
 
-  before(() => {
-    env = testEnv(tempDir());
+  before(async () => {
+    const dir = tempDir();
+    env = testEnv(dir, { DATABASE_URL: await testDatabaseUrl(dir) });
   });
 
   it('adds a user with the password read from stdin', async () => {
