@@ -16,6 +16,7 @@ export const openConfiguredStore = (config: Config, clock: Clock): Promise<Store
   openStore(config.databaseUrl, epochSeconds(clock), {
     poolSize: config.databasePoolSize,
     timeoutSeconds: config.databaseTimeoutSeconds,
+    passwordFile: config.databasePasswordFile,
   });
 
 export const userServiceFor = (config: Config, store: Store, clock: Clock) =>

@@ -26,7 +26,11 @@ function configured(): { databaseUrl: string; options: StoreOptions } {
   const config = loadConfig();
   return {
     databaseUrl: config.databaseUrl,
-    options: { poolSize: config.databasePoolSize, timeoutSeconds: config.databaseTimeoutSeconds },
+    options: {
+      poolSize: config.databasePoolSize,
+      timeoutSeconds: config.databaseTimeoutSeconds,
+      passwordFile: config.databasePasswordFile,
+    },
   };
 }
 

@@ -60,7 +60,18 @@ function readCa(file: string): string {
   }
 }
 
-function postgresTarget(databaseUrl: string): DatabaseTarget {
+/** The password a file holds (a Docker secret), its final newline aside. */
+function readPassword(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    throw new ConfigValueError(
+      `cannot read DATABASE_PASSWORD_FILE=${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
+  }
+}
+
+function postgresTarget(databaseUrl: string, passwordFile: string | undefined): DatabaseTarget {
   let url: URL;
   try {
     url = new URL(databaseUrl);
@@ -77,6 +88,7 @@ function postgresTarget(databaseUrl: string): DatabaseTarget {
     url.searchParams.get('sslrootcert'),
   );
   for (const parameter of ['sslmode', 'sslrootcert']) url.searchParams.delete(parameter);
+  if (passwordFile !== undefined) url.password = encodeURIComponent(readPassword(passwordFile));
   return {
     kind: 'postgres',
     connectionString: url.href,
@@ -85,10 +97,16 @@ function postgresTarget(databaseUrl: string): DatabaseTarget {
   };
 }
 
-/** Throws ConfigValueError, without the password, for a URL it cannot use. */
-export function databaseTarget(databaseUrl: string): DatabaseTarget {
-  if (/^postgres(ql)?:\/\//i.test(databaseUrl)) return postgresTarget(databaseUrl);
+/**
+ * Throws ConfigValueError, without the password, for a URL it cannot use. `passwordFile`
+ * (DATABASE_PASSWORD_FILE) gives a PostgreSQL URL its password.
+ */
+export function databaseTarget(databaseUrl: string, passwordFile?: string): DatabaseTarget {
+  if (/^postgres(ql)?:\/\//i.test(databaseUrl)) return postgresTarget(databaseUrl, passwordFile);
   const sqlite = /^sqlite:(?:\/\/)?(.+)$/.exec(databaseUrl);
+  if (sqlite?.[1] && passwordFile !== undefined) {
+    throw new ConfigValueError('DATABASE_PASSWORD_FILE is for PostgreSQL: SQLite has no password');
+  }
   if (sqlite?.[1]) return { kind: 'sqlite', path: sqlite[1] };
   throw new ConfigValueError(`${expected}, got "${withoutPassword(databaseUrl)}"`);
 }

@@ -57,6 +57,11 @@ export const settings = {
     parse: databaseUrl,
     default: 'sqlite:var/app.sqlite3',
   }),
+  databasePasswordFile: optional({
+    env: 'DATABASE_PASSWORD_FILE',
+    doc: "File holding the PostgreSQL password (a Docker secret, for one), used instead of the URL's.",
+    parse: text,
+  }),
   databasePoolSize: setting({
     env: 'DATABASE_POOL_SIZE',
     doc: 'PostgreSQL connections each process may hold. A worker runs one request at a time between awaits, so a few suffice; every process of every host counts against max_connections.',

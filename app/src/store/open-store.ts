@@ -12,6 +12,8 @@ export interface StoreOptions {
   poolSize: number;
   /** DATABASE_TIMEOUT: the bound on a PostgreSQL connection or query. */
   timeoutSeconds: number;
+  /** DATABASE_PASSWORD_FILE: the PostgreSQL password, from a file. */
+  passwordFile?: string | undefined;
   /** The migrations to apply; all of them but in the store tests. */
   migrations?: readonly Migration[];
 }
@@ -19,9 +21,9 @@ export interface StoreOptions {
 const defaults: StoreOptions = { poolSize: 4, timeoutSeconds: 5 };
 
 /** DATABASE_URL read, or a ConfigError naming it. */
-export function targetOf(databaseUrl: string): DatabaseTarget {
+export function targetOf(databaseUrl: string, passwordFile?: string): DatabaseTarget {
   try {
-    return databaseTarget(databaseUrl);
+    return databaseTarget(databaseUrl, passwordFile);
   } catch (error) {
     if (error instanceof ConfigValueError)
       throw new ConfigError([`DATABASE_URL: ${error.message}`]);
@@ -44,8 +46,8 @@ export async function openStoreMigrating(
   at: number,
   options: Partial<StoreOptions> = {},
 ): Promise<{ store: Store; applied: Migration[] }> {
-  const target = targetOf(databaseUrl);
-  const { poolSize, timeoutSeconds, migrations } = { ...defaults, ...options };
+  const { poolSize, timeoutSeconds, migrations, passwordFile } = { ...defaults, ...options };
+  const target = targetOf(databaseUrl, passwordFile);
   if (target.kind === 'sqlite') return openSqliteStore(target.path, at, migrations);
   return openPostgresStore(
     {

@@ -95,6 +95,21 @@ describe('DATABASE_URL', () => {
     );
   });
 
+  it('takes the password from DATABASE_PASSWORD_FILE, for PostgreSQL only', () => {
+    const file = join(tempDir(), 'database_password');
+    writeFileSync(file, 'from a secret\n');
+    const target = databaseTarget('postgres://kit@db/app', file);
+    assert.ok(target.kind === 'postgres');
+    assert.equal(new URL(target.connectionString).password, 'from%20a%20secret');
+    assert.equal(target.shown, 'postgres://kit@db/app');
+    assert.throws(() => databaseTarget('postgres://kit@db/app', '/nonexistent'), {
+      message: 'cannot read DATABASE_PASSWORD_FILE=/nonexistent (ENOENT)',
+    });
+    assert.throws(() => databaseTarget('sqlite:app.sqlite3', file), {
+      message: 'DATABASE_PASSWORD_FILE is for PostgreSQL: SQLite has no password',
+    });
+  });
+
   it('shows a URL with its password replaced', () => {
     assert.equal(
       withoutPassword('postgres://kit:p%40ss:w@db:5432/app'),

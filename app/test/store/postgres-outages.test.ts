@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
@@ -116,6 +116,22 @@ describe('a server on PostgreSQL', () => {
       const hello = await api.get('/hello/', { headers: { authorization: `Bearer ${access}` } });
       assert.equal(hello.status, 200);
     });
+  });
+
+  it('reads its password from DATABASE_PASSWORD_FILE, as from a Docker secret', async () => {
+    const url = new URL(await server.createDatabase('from_secret'));
+    const file = join(tempDir(), 'database_password');
+    writeFileSync(file, `${decodeURIComponent(url.password)}\n`);
+    url.password = '';
+    const api = await startTestServer({
+      DATABASE_URL: url.href,
+      DATABASE_PASSWORD_FILE: file,
+    });
+    try {
+      assert.equal((await api.get('/readyz')).status, 200);
+    } finally {
+      await api.stop();
+    }
   });
 
   it('gives its connections back when it stops', async () => {
