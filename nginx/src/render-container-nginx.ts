@@ -2,6 +2,8 @@
  * Renders nginx/ for the nginx container; nginx/Dockerfile runs it at build time. The same
  * files as the host stack, with the app containers' network aliases as the upstream servers:
  *   NGINX_UPSTREAMS=app-1,app-2 node nginx/src/render-container-nginx.ts <out-dir>
+ * With NGINX_RESOLVER (Docker Swarm: 127.0.0.11, Docker's DNS) the one upstream name, such as
+ * tasks.app, is looked up as requests come instead of once at start.
  * NGINX_PORT, APP_PORT and the NGINX_LOGIN_* and NGINX_REFRESH_* limits are nginx's settings
  * (nginx-settings.ts).
  */
@@ -40,11 +42,16 @@ if (import.meta.main) {
   try {
     const settings = readNginxSettings();
     const hosts = parseUpstreamHosts(process.env.NGINX_UPSTREAMS);
+    const resolver = process.env.NGINX_RESOLVER?.trim() || undefined;
+    if (resolver !== undefined && hosts.length !== 1) {
+      throw new ConfigError(['NGINX_RESOLVER: resolves one upstream name, got several']);
+    }
     renderNginxConfig(
       {
         ...containerNginxPaths,
         listen: String(settings.nginxPort),
         upstreams: hosts.map((host) => `${host}:${settings.appPort}`),
+        ...(resolver === undefined ? {} : { resolver }),
         limits: limitsOf(settings),
         // The container is nginx's alone: a worker per core it is given.
         workerProcesses: 'auto',

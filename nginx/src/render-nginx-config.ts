@@ -11,6 +11,11 @@ export interface NginxValues {
   listen: string;
   /** The app's addresses, `host:port` each. */
   upstreams: string[];
+  /**
+   * A DNS server: the one upstream name is then looked up while nginx runs, every request, and
+   * not once at start (Swarm's `tasks.<service>`, whose addresses change with every task).
+   */
+  resolver?: string;
   runDir: string;
   logDir: string;
   tempDir: string;
@@ -43,10 +48,23 @@ function upstreamServers(upstreams: string[]): string {
   return upstreams.map((address) => `  server ${address} max_fails=1 fail_timeout=5s;`).join('\n');
 }
 
+/**
+ * nginx 1.22 resolves an `upstream` block's names once, at start; a variable in proxy_pass is
+ * resolved at request time through `resolver`, among every address the name has, with
+ * proxy_next_upstream moving to the next. The price: no keep-alive pool to the app.
+ */
+function proxyTarget(values: NginxValues): string {
+  if (values.resolver === undefined) return 'proxy_pass http://api;';
+  return `set $app_upstream http://${values.upstreams[0] ?? ''};\nproxy_pass $app_upstream;`;
+}
+
 function placeholders(values: NginxValues): Record<string, string> {
+  const resolved = values.resolver !== undefined;
   return {
     listen: values.listen,
-    upstream_servers: upstreamServers(values.upstreams),
+    ...(resolved ? {} : { upstream_servers: upstreamServers(values.upstreams) }),
+    proxy_target: proxyTarget(values),
+    resolver: resolved ? `resolver ${values.resolver ?? ''} valid=2s ipv6=off;` : '',
     run_dir: values.runDir,
     log_dir: values.logDir,
     temp_dir: values.tempDir,
@@ -84,6 +102,8 @@ export function renderNginxConfig(values: NginxValues, outDir: string): void {
   rmSync(outDir, { recursive: true, force: true });
   for (const file of filesUnder(sourceDir).filter((name) => name.endsWith('.conf'))) {
     let target = relative(sourceDir, file);
+    // A resolved upstream is named in proxy_pass itself: the block would resolve it at start.
+    if (target === 'http/upstream.conf' && values.resolver !== undefined) continue;
     if (target.startsWith('sites-tls/')) {
       if (!values.tls) continue;
       target = target.replace(/^sites-tls\//, 'sites/');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { tempDir } from '../../tools/testing/temp-dir.ts';
@@ -65,6 +65,24 @@ describe('the rendered nginx config', () => {
     assert.equal(nginxTest(dir).status, 0);
     const upstream = readFileSync(join(conf, 'http', 'upstream.conf'), 'utf8');
     assert.doesNotMatch(upstream, /backup/);
+  });
+
+  it("passes nginx -t following a Swarm service's tasks: looked up per request, not at start", () => {
+    const { dir, conf } = render({ upstreams: ['tasks.app:3000'], resolver: '127.0.0.11' });
+    const result = nginxTest(dir);
+    assert.equal(result.status, 0, result.output);
+    assert.ok(
+      !existsSync(join(conf, 'http', 'upstream.conf')),
+      'an upstream block resolves at start',
+    );
+    assert.match(
+      readFileSync(join(conf, 'http', 'resolver.conf'), 'utf8'),
+      /^resolver 127\.0\.0\.11 valid=2s ipv6=off;$/m,
+    );
+    assert.match(
+      readFileSync(join(conf, 'server', 'proxy-to-app.conf'), 'utf8'),
+      /^set \$app_upstream http:\/\/tasks\.app:3000;\nproxy_pass \$app_upstream;$/m,
+    );
   });
 
   it('passes nginx -t with the TLS server, which alone sends HSTS', () => {
