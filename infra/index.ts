@@ -1,8 +1,10 @@
-// The Pulumi program: the production stack as Docker containers on one engine.
+// The Pulumi program: the production stack as Docker containers on one engine, or as Docker
+// Swarm services (`pulumi config set target swarm`).
 // Settings: infra/src/stack-config.ts, or `pulumi config` on a stack (infra/README.md).
 import * as pulumi from '@pulumi/pulumi';
 import { ConfigError } from '../app/src/config/load-config.ts';
 import { declareProductionStack } from './src/production-stack.ts';
+import { declareSwarmStack } from './src/swarm-stack.ts';
 import { readStackConfig, signingKeyProblems, type StackConfig } from './src/stack-config.ts';
 
 const config = new pulumi.Config();
@@ -19,12 +21,16 @@ const signingKey = config.requireSecret('jwtSigningKey');
 const keyProblems = signingKeyProblems(config.require('jwtSigningKey'), settings.jwtAlgorithm);
 if (keyProblems.length > 0) throw new pulumi.RunError(keyProblems.join('\n'));
 
-const stack = declareProductionStack(
-  `${pulumi.getProject()}-${pulumi.getStack()}`,
-  settings,
-  signingKey,
-);
+const name = `${pulumi.getProject()}-${pulumi.getStack()}`;
+const stack =
+  settings.target === 'swarm'
+    ? declareSwarmStack(name, settings, {
+        signingKey,
+        databasePassword: config.requireSecret('databasePassword'),
+      })
+    : declareProductionStack(name, settings, signingKey);
 
 /** Where the API answers: `curl $(pulumi stack output url)hello/`. */
 export const url = stack.url;
 export const containerNames = stack.containers.map((container) => container.name);
+export const serviceNames = stack.services.map((service) => service.name);

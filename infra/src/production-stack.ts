@@ -12,9 +12,9 @@ import { containerWorkerMemoryMb, type StackConfig } from './stack-config.ts';
 const repositoryRoot = join(import.meta.dirname, '..', '..');
 
 /** The port the app listens on inside its containers (app/Dockerfile) and nginx's upstream port. */
-const appPort = 3000;
+export const appPort = 3000;
 /** The port nginx listens on inside its container. */
-const nginxPort = 8080;
+export const nginxPort = 8080;
 
 /**
  * How long a container removed or replaced by `pulumi up`/`destroy` may take to stop, and how long
@@ -49,13 +49,23 @@ const lockedDown = {
 export interface StackResources {
   url: string;
   containers: docker.Container[];
+  services: docker.Service[];
 }
 
-/** Local builds from the repository root, never pushed: the engine that builds an image runs it. */
-function declareImages(
+/** The engine the resources go to: the local one, or `dockerHost`. */
+export function engineOptions(name: string, config: StackConfig): pulumi.CustomResourceOptions {
+  if (config.dockerHost === undefined) return {};
+  return { provider: new docker.Provider(`${name}-engine`, { host: config.dockerHost }) };
+}
+
+/**
+ * Local builds from the repository root, never pushed: the engine that builds an image runs it.
+ * nginx's upstreams are the app's host names; with a resolver, one name looked up per request.
+ */
+export function declareImages(
   name: string,
   config: StackConfig,
-  aliases: string[],
+  upstream: { hosts: string[]; resolver?: string },
   opts: pulumi.CustomResourceOptions,
 ) {
   const localImage = (image: string, dockerfile: string, args: Record<string, string>) =>
@@ -73,7 +83,8 @@ function declareImages(
     nginx: localImage('nginx', 'nginx/Dockerfile', {
       NODE_BASE: config.appBaseImage,
       NGINX_BASE: config.nginxBaseImage,
-      UPSTREAMS: aliases.join(','),
+      UPSTREAMS: upstream.hosts.join(','),
+      ...(upstream.resolver === undefined ? {} : { RESOLVER: upstream.resolver }),
       PORT: String(nginxPort),
       APP_PORT: String(appPort),
       LOGIN_RATE: config.loginRate,
@@ -84,9 +95,9 @@ function declareImages(
   };
 }
 
-/** The app containers' environment: a secret as a whole, since it carries the signing key. */
-function appEnvironment(config: StackConfig, signingKey: pulumi.Output<string>) {
-  const settings = [
+/** The app's settings every target gives it; none of them secret. */
+export function appSettings(config: StackConfig): string[] {
+  return [
     `PM2_INSTANCES=${config.workersPerContainer}`,
     // One hash at a time per worker, and pm2's limit above what it holds (stack-config.ts).
     'PASSWORD_HASH_CONCURRENCY=1',
@@ -102,6 +113,11 @@ function appEnvironment(config: StackConfig, signingKey: pulumi.Output<string>) 
       ? []
       : [`REFRESH_TOKEN_LIFETIME=${config.refreshTokenLifetime}`]),
   ];
+}
+
+/** The app containers' environment: a secret as a whole, since it carries the signing key. */
+function appEnvironment(config: StackConfig, signingKey: pulumi.Output<string>) {
+  const settings = appSettings(config);
   // A secret in, a secret out: Pulumi encrypts the whole list in its state.
   return pulumi.secret(signingKey.apply((key) => [...settings, `JWT_SIGNING_KEY=${key}`]));
 }
@@ -111,16 +127,12 @@ export function declareProductionStack(
   config: StackConfig,
   signingKey: pulumi.Output<string>,
 ): StackResources {
-  const provider =
-    config.dockerHost === undefined
-      ? undefined
-      : new docker.Provider(`${name}-engine`, { host: config.dockerHost });
-  const opts: pulumi.CustomResourceOptions = provider ? { provider } : {};
+  const opts = engineOptions(name, config);
 
   const network = new docker.Network(`${name}-net`, { name: `${name}-net` }, opts);
   const data = new docker.Volume(`${name}-data`, { name: `${name}-data` }, opts);
   const aliases = Array.from({ length: config.replicas }, (_, i) => appAlias(i + 1));
-  const images = declareImages(name, config, aliases, opts);
+  const images = declareImages(name, config, { hosts: aliases }, opts);
   const envs = appEnvironment(config, signingKey);
 
   const apps = aliases.map(
@@ -169,5 +181,9 @@ export function declareProductionStack(
   );
 
   const host = config.publicHost === '0.0.0.0' ? '127.0.0.1' : config.publicHost;
-  return { url: `http://${host}:${config.publicPort}/`, containers: [...apps, nginx] };
+  return {
+    url: `http://${host}:${config.publicPort}/`,
+    containers: [...apps, nginx],
+    services: [],
+  };
 }

@@ -37,11 +37,19 @@ const imageReference = (raw: string): string => {
   return raw.trim();
 };
 
+export const targets = ['containers', 'swarm'] as const;
+
 /** `env` is the config key: the schema reader of the app reads these from Pulumi's config. */
 export const stackConfigSchema = {
+  target: setting({
+    env: 'target',
+    doc: 'containers: plain containers on one engine, the app on SQLite (any engine, nothing to set up); swarm: Docker Swarm services with rolling updates and a shared PostgreSQL, for one host or several (needs docker swarm init).',
+    parse: oneOf(targets),
+    default: 'containers',
+  }),
   replicas: setting({
     env: 'replicas',
-    doc: 'App containers behind nginx.',
+    doc: 'App containers (Swarm: app tasks) behind nginx.',
     parse: integerFrom(1, 32),
     default: 2,
   }),
@@ -120,6 +128,30 @@ export const stackConfigSchema = {
     doc: 'Extra refreshes a client may send at once before 429 (NGINX_REFRESH_BURST).',
     parse: integerFrom(0, 100_000),
     default: nginxSchema.refreshBurst.default,
+  }),
+  postgresBaseImage: setting({
+    env: 'postgresBaseImage',
+    doc: "Swarm: the PostgreSQL image (the official image's POSTGRES_USER, POSTGRES_DB and POSTGRES_PASSWORD_FILE).",
+    parse: imageReference,
+    default: 'postgres:15-bookworm',
+  }),
+  postgresPlacement: setting({
+    env: 'postgresPlacement',
+    doc: 'Swarm: the placement constraint of the PostgreSQL service, which keeps it on the node that holds its volume.',
+    parse: text,
+    default: 'node.role==manager',
+  }),
+  databaseUrl: optional({
+    env: 'databaseUrl',
+    doc: 'Swarm: a PostgreSQL server of your own (a managed database), postgres://user@host:5432/dbname without the password (that is the databasePassword secret); unset: a PostgreSQL service in the stack.',
+    parse: (raw) => {
+      if (!/^postgres(ql)?:\/\/[^:@/]+@[^/]+\/\w+/.test(raw.trim())) {
+        throw new ConfigValueError(
+          `expected postgres://user@host:5432/dbname, without a password, got "${raw.replace(/:[^:@/]*@/, ':***@')}"`,
+        );
+      }
+      return raw.trim();
+    },
   }),
   dockerHost: optional({
     env: 'dockerHost',

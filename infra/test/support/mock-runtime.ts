@@ -18,8 +18,13 @@ export interface ProgramRun {
   resources: DeclaredResource[];
   url: string;
   containerNames: string[];
+  serviceNames: string[];
   /** The program's exported outputs, as Outputs: to ask whether they are secret. */
-  program: { url: unknown; containerNames: pulumi.Output<string>[] };
+  program: {
+    url: unknown;
+    containerNames: pulumi.Output<string>[];
+    serviceNames: pulumi.Output<string>[];
+  };
 }
 
 export const project = 'prodstack';
@@ -63,12 +68,13 @@ export async function runProgram(
   );
   pulumi.runtime.setAllConfig(
     Object.fromEntries(Object.entries(config).map(([key, value]) => [`${project}:${key}`, value])),
-    [`${project}:jwtSigningKey`],
+    [`${project}:jwtSigningKey`, `${project}:databasePassword`],
   );
   runs += 1;
   const program = (await import(`../../index.ts?run=${runs}`)) as ProgramRun['program'];
   const containerNames = await Promise.all(program.containerNames.map(valueOf));
-  return { resources, url: program.url as string, containerNames, program };
+  const serviceNames = await Promise.all(program.serviceNames.map(valueOf));
+  return { resources, url: program.url as string, containerNames, serviceNames, program };
 }
 
 export const ofType = (run: ProgramRun, type: string) =>

@@ -1,0 +1,318 @@
+/**
+ * The production stack as Docker Swarm services, for one host or several: an overlay network,
+ * the signing key and the database password as Swarm secrets (files in the tasks, never the
+ * environment), PostgreSQL as a service pinned to the node that holds its volume (or a database
+ * of the user's own), the app as a replicated service that rolls start-first behind its health
+ * check and rolls itself back, and nginx published on the node, following the app's tasks
+ * through Docker's DNS.
+ *
+ * This kernel's facts shape it: service virtual IPs and the ingress routing mesh need IPVS, which
+ * not every host has, so every service answers by DNS round robin (`dnsrr`) and nginx publishes
+ * in host mode. Both work on ordinary hosts too.
+ */
+import * as docker from '@pulumi/docker';
+import * as pulumi from '@pulumi/pulumi';
+import {
+  appSettings,
+  declareImages,
+  engineOptions,
+  nginxPort,
+  stopGraceSeconds,
+  type StackResources,
+} from './production-stack.ts';
+import { containerWorkerMemoryMb, type StackConfig } from './stack-config.ts';
+
+const mebibytes = (value: number) => value * 1024 * 1024;
+
+/** Where the secrets appear in the tasks: the app reads them through its *_FILE settings. */
+export const secretFiles = {
+  signingKey: '/run/secrets/jwt_signing_key',
+  databasePassword: '/run/secrets/database_password',
+};
+
+/** The database's user and name in the PostgreSQL service. */
+const database = { user: 'kit', name: 'kit', port: 5432 };
+
+/** The app image's user (app/Dockerfile: node, uid 1000): its secrets are readable by it alone. */
+const appUid = '1000';
+
+/** Swarm restarts a task that exits, whatever the reason; `window` set, or it drifts after `up`. */
+const restartAlways = { condition: 'any', delay: '2s', maxAttempts: 0, window: '0s' };
+
+/** `pulumi up` waits for the rollout, and fails when Swarm rolled it back. */
+const converge = { delay: '2s', timeout: '5m' };
+
+const tmpfs = (target: string) => ({
+  type: 'tmpfs',
+  target,
+  tmpfsOptions: { sizeBytes: mebibytes(64), mode: 0o1777 },
+});
+
+const boundedLogs = { name: 'json-file', options: { 'max-size': '10m', 'max-file': '3' } };
+
+/** A secret's file in a task: owned by `uid`, readable by it alone. */
+const secretFile = (secret: docker.Secret, fileName: string, uid = '0') => ({
+  secretId: secret.id,
+  secretName: secret.name,
+  fileName,
+  fileUid: uid,
+  fileGid: uid,
+  fileMode: 0o400,
+});
+
+/** Swarm stores a secret's data base64-encoded; Pulumi keeps it encrypted in the state. */
+const secretData = (value: pulumi.Output<string>) =>
+  pulumi.secret(value.apply((text) => Buffer.from(text).toString('base64')));
+
+interface Secrets {
+  signingKey: pulumi.Output<string>;
+  databasePassword: pulumi.Output<string>;
+}
+
+function declarePostgres(
+  name: string,
+  config: StackConfig,
+  network: docker.Network,
+  password: docker.Secret,
+  opts: pulumi.CustomResourceOptions,
+): docker.Service {
+  const data = new docker.Volume(`${name}-postgres-data`, { name: `${name}-postgres-data` }, opts);
+  return new docker.Service(
+    `${name}-postgres`,
+    {
+      name: `${name}-postgres`,
+      mode: { replicated: { replicas: 1 } },
+      taskSpec: {
+        containerSpec: {
+          image: config.postgresBaseImage,
+          env: {
+            POSTGRES_USER: database.user,
+            POSTGRES_DB: database.name,
+            POSTGRES_PASSWORD_FILE: secretFiles.databasePassword,
+            PGDATA: '/var/lib/postgresql/data/pgdata',
+          },
+          secrets: [secretFile(password, secretFiles.databasePassword)],
+          mounts: [{ type: 'volume', source: data.name, target: '/var/lib/postgresql/data' }],
+          healthcheck: {
+            tests: [
+              'CMD',
+              'pg_isready',
+              '-h',
+              '127.0.0.1',
+              '-U',
+              database.user,
+              '-d',
+              database.name,
+            ],
+            interval: '5s',
+            timeout: '3s',
+            startPeriod: '30s',
+            retries: 5,
+          },
+          // A fast shutdown: sessions end, data is flushed; within the grace period.
+          stopSignal: 'SIGINT',
+          stopGracePeriod: '60s',
+        },
+        // The volume lives on one node: the database must start there again.
+        placement: { constraints: [config.postgresPlacement] },
+        resources: { limits: { memoryBytes: mebibytes(512) } },
+        restartPolicy: restartAlways,
+        networksAdvanceds: [{ name: network.id }],
+        logDriver: boundedLogs,
+      },
+      endpointSpec: { mode: 'dnsrr' },
+      // Two servers on one data folder would corrupt it: the old one stops before the new starts.
+      updateConfig: {
+        parallelism: 1,
+        order: 'stop-first',
+        failureAction: 'rollback',
+        monitor: '30s',
+      },
+      rollbackConfig: { parallelism: 1, order: 'stop-first', monitor: '30s' },
+      convergeConfig: converge,
+    },
+    opts,
+  );
+}
+
+function declareApp(
+  name: string,
+  config: StackConfig,
+  image: pulumi.Input<string>,
+  network: docker.Network,
+  secrets: { signingKey: docker.Secret; databasePassword: docker.Secret },
+  databaseUrl: string,
+  opts: pulumi.CustomResourceOptions,
+): docker.Service {
+  const env = Object.fromEntries(
+    [
+      ...appSettings(config),
+      `JWT_SIGNING_KEY_FILE=${secretFiles.signingKey}`,
+      `DATABASE_URL=${databaseUrl}`,
+      `DATABASE_PASSWORD_FILE=${secretFiles.databasePassword}`,
+    ].map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]),
+  );
+  const workers = config.workersPerContainer === 'max' ? 1 : Number(config.workersPerContainer);
+  return new docker.Service(
+    `${name}-app`,
+    {
+      name: `${name}-app`,
+      mode: { replicated: { replicas: config.replicas } },
+      taskSpec: {
+        containerSpec: {
+          image,
+          env,
+          secrets: [
+            secretFile(secrets.signingKey, secretFiles.signingKey, appUid),
+            secretFile(secrets.databasePassword, secretFiles.databasePassword, appUid),
+          ],
+          // A task gets traffic once /readyz answers: its database reached, its key loaded.
+          healthcheck: {
+            tests: ['CMD', 'node', 'dist/healthcheck.js'],
+            interval: '5s',
+            timeout: '3s',
+            startPeriod: '30s',
+            retries: 3,
+          },
+          user: 'node',
+          readOnly: true,
+          capDrops: ['ALL'],
+          mounts: [tmpfs('/tmp')],
+          // Above pm2's drain (ecosystem.config.cjs kill_timeout): in-flight requests finish.
+          stopGracePeriod: `${stopGraceSeconds}s`,
+        },
+        resources: {
+          limits: { memoryBytes: mebibytes(config.appMemoryMb) },
+          // What one worker hashing and pm2 need: a node without it gets no task.
+          reservation: { memoryBytes: mebibytes(64 + workers * containerWorkerMemoryMb) },
+        },
+        restartPolicy: restartAlways,
+        networksAdvanceds: [{ name: network.id }],
+        logDriver: boundedLogs,
+      },
+      endpointSpec: { mode: 'dnsrr' },
+      // One task at a time, the new one healthy before the old one stops; a task that fails
+      // within the monitor window rolls the whole update back.
+      updateConfig: {
+        parallelism: 1,
+        delay: '5s',
+        order: 'start-first',
+        failureAction: 'rollback',
+        monitor: '20s',
+        maxFailureRatio: '0',
+      },
+      rollbackConfig: {
+        parallelism: 1,
+        order: 'start-first',
+        failureAction: 'pause',
+        monitor: '20s',
+      },
+      convergeConfig: converge,
+    },
+    opts,
+  );
+}
+
+function declareNginx(
+  name: string,
+  config: StackConfig,
+  image: pulumi.Input<string>,
+  network: docker.Network,
+  opts: pulumi.CustomResourceOptions,
+): docker.Service {
+  return new docker.Service(
+    `${name}-nginx`,
+    {
+      name: `${name}-nginx`,
+      mode: { replicated: { replicas: 1 } },
+      taskSpec: {
+        containerSpec: {
+          image,
+          readOnly: true,
+          capDrops: ['ALL'],
+          mounts: [tmpfs('/tmp')],
+          // nginx finishes the requests in flight on SIGQUIT.
+          stopSignal: 'SIGQUIT',
+          stopGracePeriod: `${stopGraceSeconds}s`,
+        },
+        resources: { limits: { memoryBytes: mebibytes(128) } },
+        restartPolicy: restartAlways,
+        networksAdvanceds: [{ name: network.id }],
+        logDriver: boundedLogs,
+      },
+      // The node's own port, not the routing mesh (which needs IPVS): one task holds it, so an
+      // update stops the old task first. Its image changes only with nginx's settings, not with
+      // the app's: app rollouts never touch it.
+      endpointSpec: {
+        mode: 'dnsrr',
+        ports: [{ targetPort: nginxPort, publishedPort: config.publicPort, publishMode: 'host' }],
+      },
+      updateConfig: {
+        parallelism: 1,
+        order: 'stop-first',
+        failureAction: 'rollback',
+        monitor: '10s',
+      },
+      rollbackConfig: { parallelism: 1, order: 'stop-first', monitor: '10s' },
+      convergeConfig: converge,
+    },
+    opts,
+  );
+}
+
+export function declareSwarmStack(
+  name: string,
+  config: StackConfig,
+  secrets: Secrets,
+): StackResources {
+  const opts = engineOptions(name, config);
+  // Attachable: a one-off container (`docker run --network`) can reach the services, for a
+  // migration by hand or a look at the database.
+  const network = new docker.Network(
+    `${name}-overlay`,
+    { name: `${name}-overlay`, driver: 'overlay', attachable: true },
+    opts,
+  );
+  // Secrets are immutable in Swarm: named by Pulumi, a new value is a new secret, and the
+  // services move to it in their rolling update.
+  const signingKey = new docker.Secret(
+    `${name}-jwt-signing-key`,
+    { data: secretData(secrets.signingKey) },
+    opts,
+  );
+  const databasePassword = new docker.Secret(
+    `${name}-database-password`,
+    { data: secretData(secrets.databasePassword) },
+    opts,
+  );
+  const appService = `${name}-app`;
+  const images = declareImages(
+    name,
+    config,
+    { hosts: [`tasks.${appService}`], resolver: '127.0.0.11' },
+    opts,
+  );
+  const postgres =
+    config.databaseUrl === undefined
+      ? [declarePostgres(name, config, network, databasePassword, opts)]
+      : [];
+  const databaseUrl =
+    config.databaseUrl ??
+    `postgres://${database.user}@${name}-postgres:${database.port}/${database.name}`;
+  const app = declareApp(
+    name,
+    config,
+    images.app.repoDigest,
+    network,
+    { signingKey, databasePassword },
+    databaseUrl,
+    // Every task migrates at start under PostgreSQL's advisory lock: one applies, the rest wait.
+    { ...opts, dependsOn: postgres },
+  );
+  const nginx = declareNginx(name, config, images.nginx.repoDigest, network, opts);
+  return {
+    url: `http://127.0.0.1:${config.publicPort}/`,
+    containers: [],
+    services: [...postgres, app, nginx],
+  };
+}

@@ -1,0 +1,207 @@
+/**
+ * The Pulumi program's Swarm target under Pulumi's mock runtime: the policies a Swarm deployment
+ * is held to, checked on what the program declares.
+ */
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { describe, it } from 'node:test';
+import * as pulumi from '@pulumi/pulumi';
+import { ofType, runProgram, type DeclaredResource } from './support/mock-runtime.ts';
+
+const ecosystem = createRequire(import.meta.url)('../../ecosystem.config.cjs') as {
+  apps: { kill_timeout: number }[];
+};
+
+const signingKey = 'a-signing-key-of-more-than-32-bytes-for-hs256';
+const databasePassword = 'a-database-password';
+const swarm = { jwtSigningKey: signingKey, databasePassword, target: 'swarm' };
+
+type Inputs = Record<string, unknown>;
+const services = (resources: DeclaredResource[]) =>
+  resources.filter((resource) => resource.type === 'docker:index/service:Service');
+const serviceNamed = (resources: DeclaredResource[], suffix: string) => {
+  const found = services(resources).find((service) => service.name.endsWith(`-${suffix}`));
+  assert.ok(found, `no ${suffix} service`);
+  return found.inputs as {
+    name: string;
+    taskSpec: {
+      containerSpec: Inputs & { env: Record<string, string | undefined>; secrets?: Inputs[] };
+      placement?: { constraints: string[] };
+      restartPolicy: Inputs;
+    };
+    updateConfig: Inputs;
+    rollbackConfig?: Inputs;
+    endpointSpec: { mode: string; ports?: Inputs[] };
+    convergeConfig?: Inputs;
+  };
+};
+
+/** Every string in `value`, except inside the values Pulumi marks secret. */
+function plainStrings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (typeof value !== 'object' || value === null) return [];
+  if ((value as Inputs)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig)
+    return [];
+  return Object.values(value).flatMap(plainStrings);
+}
+
+describe('the Pulumi program with target swarm', () => {
+  it('declares an overlay network, two secrets, the images, and PostgreSQL, app and nginx services', async () => {
+    const run = await runProgram(swarm);
+    const [network] = ofType(run, 'docker:index/network:Network');
+    assert.deepEqual(network?.inputs, {
+      name: 'prodstack-test-overlay',
+      driver: 'overlay',
+      attachable: true,
+    });
+    assert.equal(ofType(run, 'docker:index/secret:Secret').length, 2);
+    assert.deepEqual(run.serviceNames, [
+      'prodstack-test-postgres',
+      'prodstack-test-app',
+      'prodstack-test-nginx',
+    ]);
+    assert.deepEqual(run.containerNames, []);
+  });
+
+  it('rolls every service back when an update fails, the app start-first', async () => {
+    const run = await runProgram(swarm);
+    for (const service of services(run.resources)) {
+      const inputs = service.inputs as { updateConfig: Inputs; convergeConfig: Inputs };
+      assert.equal(inputs.updateConfig.failureAction, 'rollback', service.name);
+      assert.ok(inputs.convergeConfig, `${service.name}: pulumi up would not wait for the rollout`);
+    }
+    const app = serviceNamed(run.resources, 'app');
+    assert.equal(app.updateConfig.order, 'start-first');
+    assert.equal(app.updateConfig.parallelism, 1);
+    assert.equal(app.rollbackConfig?.order, 'start-first');
+    // One task holds nginx's host port, one task owns PostgreSQL's volume: those stop first.
+    assert.equal(serviceNamed(run.resources, 'nginx').updateConfig.order, 'stop-first');
+    assert.equal(serviceNamed(run.resources, 'postgres').updateConfig.order, 'stop-first');
+  });
+
+  it('keeps the signing key and the database password out of every plain value', async () => {
+    const run = await runProgram(swarm);
+    const encoded = [signingKey, databasePassword].flatMap((secret) => [
+      secret,
+      Buffer.from(secret).toString('base64'),
+    ]);
+    for (const resource of run.resources) {
+      for (const text of plainStrings(resource.inputs)) {
+        for (const secret of encoded) {
+          assert.ok(!text.includes(secret), `${resource.name} holds a secret in plain text`);
+        }
+      }
+    }
+    const app = serviceNamed(run.resources, 'app');
+    assert.deepEqual(
+      app.taskSpec.containerSpec.secrets?.map((secret) => [
+        secret.fileName,
+        secret.fileUid,
+        secret.fileMode,
+      ]),
+      [
+        ['/run/secrets/jwt_signing_key', '1000', 0o400],
+        ['/run/secrets/database_password', '1000', 0o400],
+      ],
+    );
+    assert.equal(
+      app.taskSpec.containerSpec.env.JWT_SIGNING_KEY_FILE,
+      '/run/secrets/jwt_signing_key',
+    );
+    assert.equal(
+      app.taskSpec.containerSpec.env.DATABASE_PASSWORD_FILE,
+      '/run/secrets/database_password',
+    );
+  });
+
+  it('publishes one port, nginx on the node itself, and answers every service by DNS', async () => {
+    const run = await runProgram(swarm);
+    const published = services(run.resources).filter(
+      (service) =>
+        ((service.inputs as { endpointSpec: { ports?: unknown[] } }).endpointSpec.ports ?? [])
+          .length > 0,
+    );
+    assert.deepEqual(
+      published.map((service) => service.name),
+      ['prodstack-test-nginx'],
+    );
+    assert.deepEqual(serviceNamed(run.resources, 'nginx').endpointSpec.ports, [
+      { targetPort: 8080, publishedPort: 8080, publishMode: 'host' },
+    ]);
+    for (const service of services(run.resources)) {
+      assert.equal(
+        (service.inputs as { endpointSpec: { mode: string } }).endpointSpec.mode,
+        'dnsrr',
+      );
+    }
+    const [nginxImage] = ofType(run, 'docker:index/image:Image').filter((image) =>
+      image.name.endsWith('nginx-image'),
+    );
+    assert.deepEqual(
+      [
+        (nginxImage?.inputs.build as { args: Inputs }).args.UPSTREAMS,
+        (nginxImage?.inputs.build as { args: Inputs }).args.RESOLVER,
+      ],
+      ['tasks.prodstack-test-app', '127.0.0.11'],
+    );
+  });
+
+  it('pins PostgreSQL to the node of its volume, and points the app at it', async () => {
+    const run = await runProgram({ ...swarm, postgresPlacement: 'node.labels.db==true' });
+    const postgres = serviceNamed(run.resources, 'postgres');
+    assert.deepEqual(postgres.taskSpec.placement?.constraints, ['node.labels.db==true']);
+    assert.deepEqual(postgres.taskSpec.containerSpec.mounts, [
+      {
+        type: 'volume',
+        source: 'prodstack-test-postgres-data',
+        target: '/var/lib/postgresql/data',
+      },
+    ]);
+    assert.equal(
+      serviceNamed(run.resources, 'app').taskSpec.containerSpec.env.DATABASE_URL,
+      'postgres://kit@prodstack-test-postgres:5432/kit',
+    );
+  });
+
+  it('uses a database of the user’s own instead, when databaseUrl names one', async () => {
+    const run = await runProgram({ ...swarm, databaseUrl: 'postgres://kit@db.internal:5432/kit' });
+    assert.deepEqual(run.serviceNames, ['prodstack-test-app', 'prodstack-test-nginx']);
+    assert.equal(ofType(run, 'docker:index/volume:Volume').length, 0);
+    assert.equal(
+      serviceNamed(run.resources, 'app').taskSpec.containerSpec.env.DATABASE_URL,
+      'postgres://kit@db.internal:5432/kit',
+    );
+  });
+
+  it('refuses a databaseUrl that carries a password, without repeating it', async () => {
+    await assert.rejects(
+      runProgram({ ...swarm, databaseUrl: 'postgres://kit:hunter22@db/kit' }),
+      (error: Error) => {
+        assert.match(
+          error.message,
+          /databaseUrl: expected postgres:\/\/user@host:5432\/dbname, without a password, got "postgres:\/\/kit:\*\*\*@db\/kit"/,
+        );
+        assert.ok(!error.message.includes('hunter22'));
+        return true;
+      },
+    );
+  });
+
+  it('hardens the app: read-only root, no capabilities, its own user, a drain longer than pm2’s', async () => {
+    const run = await runProgram(swarm);
+    const spec = serviceNamed(run.resources, 'app').taskSpec.containerSpec;
+    assert.equal(spec.readOnly, true);
+    assert.deepEqual(spec.capDrops, ['ALL']);
+    assert.equal(spec.user, 'node');
+    const grace = Number(String(spec.stopGracePeriod).replace(/s$/, ''));
+    assert.ok(grace * 1000 > (ecosystem.apps[0]?.kill_timeout ?? Infinity));
+    assert.equal(serviceNamed(run.resources, 'app').taskSpec.restartPolicy.window, '0s');
+  });
+
+  it('needs the databasePassword secret', async () => {
+    await assert.rejects(
+      runProgram({ jwtSigningKey: signingKey, target: 'swarm' }),
+      /databasePassword/,
+    );
+  });
+});
