@@ -1,10 +1,10 @@
 /**
- * `npm run base-images`: builds local stand-ins for the public base images the Dockerfiles name
- * (node:24-bookworm-slim, nginx:stable-bookworm), for a Docker engine that cannot pull: Debian
- * from its package mirror (debootstrap), the Node 24 binary this project already runs on, npm
- * and Debian's nginx from their registries. Images already built are kept; `--rebuild` redoes
- * them; `--quiet` says nothing when there is nothing to build. Users whose engine reaches Docker
- * Hub never need this.
+ * `npm run base-images`: builds local stand-ins for the public base images the Dockerfiles and
+ * the Swarm stack name (node:24-bookworm-slim, nginx:stable-bookworm, postgres:15-bookworm), for
+ * a Docker engine that cannot pull: Debian from its package mirror (debootstrap), the Node 24
+ * binary this project already runs on, npm, and Debian's nginx and PostgreSQL from their
+ * registries. Images already built are kept; `--rebuild` redoes them; `--quiet` says nothing
+ * when there is nothing to build. Users whose engine reaches Docker Hub never need this.
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -108,15 +108,16 @@ async function buildNode(tag: string, debian: string): Promise<void> {
   }
 }
 
-async function buildNginx(tag: string, debian: string): Promise<void> {
-  say(`${tag}: Debian's nginx on ${debian}`);
+/** An image of Debian's packages on the local Debian: nginx, PostgreSQL. */
+async function buildFromDebian(tag: string, debian: string, dockerfile: string): Promise<void> {
+  say(`${tag}: ${dockerfile} on ${debian}`);
   await runShowingProgress(
     'docker',
     [
       'build',
       '--force-rm',
       '-f',
-      join(dockerfiles, 'nginx.Dockerfile'),
+      join(dockerfiles, dockerfile),
       '--build-arg',
       `DEBIAN_BASE=${debian}`,
       '-t',
@@ -131,11 +132,12 @@ async function main(): Promise<void> {
   const rebuild = process.argv.includes('--rebuild');
   const quiet = process.argv.includes('--quiet');
   requireEngine();
-  const { debian, node, nginx } = localBaseImages;
+  const { debian, node, nginx, postgres } = localBaseImages;
   const steps: [string, () => Promise<void>][] = [
     [debian, () => buildDebian(debian)],
     [node, () => buildNode(node, debian)],
-    [nginx, () => buildNginx(nginx, debian)],
+    [nginx, () => buildFromDebian(nginx, debian, 'nginx.Dockerfile')],
+    [postgres, () => buildFromDebian(postgres, debian, 'postgres.Dockerfile')],
   ];
   let built = 0;
   for (const [tag, build] of steps) {
