@@ -106,9 +106,9 @@ describe('dockerSteps', () => {
 
   it('fails loudly on a resource type it does not understand, and on an image meant for a registry', () => {
     assert.throws(
-      () => dockerSteps([{ type: 'docker:index/service:Service', name: 'svc', inputs: {} }]),
+      () => dockerSteps([{ type: 'docker:index/plugin:Plugin', name: 'plug', inputs: {} }]),
       {
-        message: 'svc: the docker translation does not support docker:index/service:Service',
+        message: 'plug: the docker translation does not support docker:index/plugin:Plugin',
       },
     );
     assert.throws(
@@ -122,5 +122,105 @@ describe('dockerSteps', () => {
         ]),
       { message: /only local images/ },
     );
+  });
+});
+
+describe('dockerSteps for Swarm', () => {
+  const overlay = {
+    type: 'docker:index/network:Network',
+    name: 'net',
+    inputs: { name: 'stack-overlay', driver: 'overlay', attachable: true },
+  };
+  const key = {
+    type: 'docker:index/secret:Secret',
+    name: 'key',
+    inputs: { data: secret(Buffer.from('the key').toString('base64')) },
+  };
+  const api = (inputs: Record<string, unknown>) => ({
+    type: 'docker:index/service:Service',
+    name: 'api',
+    inputs: {
+      name: 'stack-api',
+      taskSpec: {
+        containerSpec: {
+          image: 'api:1',
+          secrets: [
+            { secretId: 'key-id', fileName: '/run/secrets/key', fileUid: '1000', fileMode: 0o400 },
+          ],
+        },
+        networksAdvanceds: [{ name: 'net-id' }],
+      },
+      ...inputs,
+    },
+  });
+
+  it('creates an overlay network, and a secret from its decoded data on stdin, never in argv', () => {
+    const [network, created] = dockerSteps([overlay, key]);
+    assert.deepEqual(network?.create.args, [
+      'network',
+      'create',
+      '--driver',
+      'overlay',
+      '--attachable',
+      'stack-overlay',
+    ]);
+    assert.deepEqual(created?.create, { args: ['secret', 'create', 'key', '-'], input: 'the key' });
+    assert.deepEqual(created.remove, [{ args: ['secret', 'rm', 'key'] }]);
+  });
+
+  it('turns a service into docker service create flags, naming what it refers to by the engine’s names', () => {
+    const [, , service] = dockerSteps([
+      overlay,
+      key,
+      api({
+        mode: { replicated: { replicas: 2 } },
+        endpointSpec: {
+          mode: 'dnsrr',
+          ports: [{ targetPort: 8080, publishedPort: 9000, publishMode: 'host' }],
+        },
+        updateConfig: { parallelism: 1, order: 'start-first', failureAction: 'rollback' },
+        convergeConfig: { delay: '2s', timeout: '5m' },
+      }),
+    ]);
+    assert.deepEqual(service?.create.args, [
+      'service',
+      'create',
+      '--name',
+      'stack-api',
+      '--replicas',
+      '2',
+      '--endpoint-mode',
+      'dnsrr',
+      '--publish',
+      'target=8080,published=9000,mode=host',
+      '--update-parallelism',
+      '1',
+      '--update-order',
+      'start-first',
+      '--update-failure-action',
+      'rollback',
+      '--detach=false',
+      '--quiet',
+      '--secret',
+      'source=key,target=/run/secrets/key,uid=1000,mode=0400',
+      '--network',
+      'stack-overlay',
+      'api:1',
+    ]);
+    assert.deepEqual(service.waitGone, { service: 'stack-api' });
+  });
+
+  it('returns at once, as the provider does, when a service has no convergeConfig', () => {
+    const [, , service] = dockerSteps([overlay, key, api({})]);
+    assert.ok(service?.create.args.includes('--detach=true'));
+  });
+
+  it('fails loudly on a service input it does not understand', () => {
+    assert.throws(() => dockerSteps([overlay, key, api({ labels: [] })]), {
+      message: 'api: the docker translation does not support labels',
+    });
+    assert.throws(() => dockerSteps([api({})]), {
+      message: /no resource declared before with the id key-id/,
+    });
   });
 });

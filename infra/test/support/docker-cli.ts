@@ -5,7 +5,7 @@
  * and nothing else. It understands exactly these @pulumi/docker inputs, and throws on any other,
  * so that an input the program adds cannot be silently left out of the test:
  *
- * - Network: name
+ * - Network: name, driver, attachable
  * - Volume: name
  * - Image: imageName, skipPush (must be true), buildOnPreview (preview only), build.context,
  *   build.dockerfile, build.args
@@ -14,6 +14,7 @@
  *   (tests, interval, timeout, startPeriod, retries), wait, waitTimeout, readOnly, tmpfs,
  *   capabilities (adds, drops), securityOpts, memory, memorySwap, stopTimeout, destroyGraceSeconds,
  *   restart, logDriver, logOpts
+ * - Secret and Service: swarm-cli.ts
  *
  * Removal follows the provider (kreuzwerker/docker 3, which @pulumi/docker 5 wraps): a container
  * is stopped with a timeout of destroyGraceSeconds, 0 when unset (SIGKILL right after the stop
@@ -24,6 +25,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import * as pulumi from '@pulumi/pulumi';
 import { runTool } from '../../../tools/run-tool.ts';
 import type { DeclaredResource } from './mock-runtime.ts';
+import { secret, service } from './swarm-cli.ts';
 
 /** One docker command; `env` carries values that must not appear in the argument list. */
 export interface DockerCommand {
@@ -34,14 +36,26 @@ export interface DockerCommand {
 
 export interface DockerStep {
   resource: string;
+  /** The name the engine knows it by, where other resources refer to it by id. */
+  dockerName?: string;
   create: DockerCommand;
   /** A container declared with `wait`: created once it reports healthy. */
   waitHealthy?: { container: string; timeoutSeconds: number };
   /** Run in turn; absent for images: they are kept, with the build cache the next run starts from. */
   remove?: DockerCommand[];
+  /** A Swarm service: removed once its containers are gone too. */
+  waitGone?: { service: string };
 }
 
-type Inputs = Record<string, unknown>;
+export type Inputs = Record<string, unknown>;
+
+/** What a translator gets besides its inputs. */
+export interface Translation {
+  take: typeof takeInputs;
+  /** The engine's name of the resource whose (mock) id this is. */
+  dockerNameOf(id: string): string;
+  healthFlags(where: string, healthcheck: Inputs): string[];
+}
 
 const isSecretWrapper = (value: unknown): value is { value: unknown } =>
   typeof value === 'object' &&
@@ -64,17 +78,28 @@ const list = (value: unknown) => (value ?? []) as unknown[];
 const record = (value: unknown) => (value ?? {}) as Record<string, unknown>;
 const str = (value: unknown) => String(value);
 
-/** A network or a volume: a name is all either takes. */
-const named =
-  (kind: 'network' | 'volume') =>
-  (name: string, inputs: Inputs): DockerStep => {
-    const { name: dockerName } = takeInputs(name, inputs, ['name']);
-    return {
-      resource: name,
-      create: { args: [kind, 'create', str(dockerName)] },
-      remove: [{ args: [kind, 'rm', str(dockerName)] }],
-    };
+function network(name: string, inputs: Inputs): DockerStep {
+  const n = takeInputs(name, inputs, ['name', 'driver', 'attachable']);
+  const args = ['network', 'create'];
+  if (n.driver !== undefined) args.push('--driver', str(n.driver));
+  if (n.attachable === true) args.push('--attachable');
+  return {
+    resource: name,
+    dockerName: str(n.name),
+    create: { args: [...args, str(n.name)] },
+    remove: [{ args: ['network', 'rm', str(n.name)] }],
   };
+}
+
+function volume(name: string, inputs: Inputs): DockerStep {
+  const { name: dockerName } = takeInputs(name, inputs, ['name']);
+  return {
+    resource: name,
+    dockerName: str(dockerName),
+    create: { args: ['volume', 'create', str(dockerName)] },
+    remove: [{ args: ['volume', 'rm', str(dockerName)] }],
+  };
+}
 
 function image(name: string, inputs: Inputs): DockerStep {
   const taken = takeInputs(name, inputs, ['imageName', 'skipPush', 'buildOnPreview', 'build']);
@@ -112,6 +137,23 @@ function healthCommand(where: string, tests: unknown[]): string {
     throw new Error(`${where}: healthcheck tests must be CMD with plain words, or CMD-SHELL`);
   }
   return command.join(' ');
+}
+
+/** A healthcheck as `docker run` and `docker service create` take it. */
+function healthFlags(where: string, healthcheck: Inputs): string[] {
+  const h = takeInputs(where, healthcheck, [
+    'tests',
+    'interval',
+    'timeout',
+    'startPeriod',
+    'retries',
+  ]);
+  const args = ['--health-cmd', healthCommand(where, list(h.tests))];
+  if (h.interval !== undefined) args.push('--health-interval', str(h.interval));
+  if (h.timeout !== undefined) args.push('--health-timeout', str(h.timeout));
+  if (h.startPeriod !== undefined) args.push('--health-start-period', str(h.startPeriod));
+  if (h.retries !== undefined) args.push('--health-retries', str(h.retries));
+  return args;
 }
 
 function container(name: string, inputs: Inputs): DockerStep {
@@ -176,18 +218,7 @@ function container(name: string, inputs: Inputs): DockerStep {
     args.push('--publish', `${ip}${str(p.external)}:${str(p.internal)}${protocol}`);
   }
   if (c.healthcheck !== undefined) {
-    const h = takeInputs(`${name}.healthcheck`, record(c.healthcheck), [
-      'tests',
-      'interval',
-      'timeout',
-      'startPeriod',
-      'retries',
-    ]);
-    args.push('--health-cmd', healthCommand(name, list(h.tests)));
-    if (h.interval !== undefined) args.push('--health-interval', str(h.interval));
-    if (h.timeout !== undefined) args.push('--health-timeout', str(h.timeout));
-    if (h.startPeriod !== undefined) args.push('--health-start-period', str(h.startPeriod));
-    if (h.retries !== undefined) args.push('--health-retries', str(h.retries));
+    args.push(...healthFlags(`${name}.healthcheck`, record(c.healthcheck)));
   }
   if (c.readOnly === true) args.push('--read-only');
   for (const [path, options] of Object.entries(record(c.tmpfs))) {
@@ -226,20 +257,37 @@ function container(name: string, inputs: Inputs): DockerStep {
   };
 }
 
-const translators: Record<string, (name: string, inputs: Inputs) => DockerStep> = {
-  'docker:index/network:Network': named('network'),
-  'docker:index/volume:Volume': named('volume'),
+const translators: Record<
+  string,
+  (name: string, inputs: Inputs, translation: Translation) => DockerStep
+> = {
+  'docker:index/network:Network': network,
+  'docker:index/volume:Volume': volume,
   'docker:index/image:Image': image,
   'docker:index/container:Container': container,
+  'docker:index/secret:Secret': secret,
+  'docker:index/service:Service': service,
 };
 
 /** The docker commands for the declared resources, in the order they were declared. */
 export function dockerSteps(resources: DeclaredResource[]): DockerStep[] {
-  return resources.map(({ type, name, inputs }) => {
+  const steps: DockerStep[] = [];
+  const translation: Translation = {
+    take: takeInputs,
+    // The mock runtime gives every resource the id `<resource name>-id`.
+    dockerNameOf(id) {
+      const step = steps.find((candidate) => `${candidate.resource}-id` === id);
+      if (!step?.dockerName) throw new Error(`no resource declared before with the id ${id}`);
+      return step.dockerName;
+    },
+    healthFlags,
+  };
+  for (const { type, name, inputs } of resources) {
     const translate = translators[type];
     if (!translate) throw new Error(`${name}: the docker translation does not support ${type}`);
-    return translate(name, inputs);
-  });
+    steps.push(translate(name, inputs, translation));
+  }
+  return steps;
 }
 
 /** Runs one command; what docker printed on stdout and stderr comes back as one text. */
@@ -263,6 +311,30 @@ export function runDockerInBackground(
       resolve({ status, output: output.trim() });
     });
   });
+}
+
+/**
+ * One removal. An overlay network is refused while a removed service's endpoints are still
+ * being released: the provider retries that, and so does this, for up to 20 s.
+ */
+async function removing(command: DockerCommand): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const { status, output } = await runDockerInBackground(command);
+    if (status === 0 || !/active endpoints|in use/.test(output) || Date.now() > deadline) return;
+    await sleep(500);
+  }
+}
+
+/** Resolves once no container of the service is left, as the provider waits on removal. */
+async function serviceGone(serviceName: string): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  const label = `label=com.docker.swarm.service.name=${serviceName}`;
+  while (runDocker({ args: ['ps', '--all', '--quiet', '--filter', label] }).output !== '') {
+    if (Date.now() > deadline)
+      throw new Error(`${serviceName}: its containers outlived it by 90 s`);
+    await sleep(500);
+  }
 }
 
 function runDockerOrThrow(command: DockerCommand): string {
@@ -313,7 +385,8 @@ export async function deploy(
   /** As `pulumi destroy` does: dependents first, each container stopped with its grace period. */
   const remove = async () => {
     for (const step of created.reverse()) {
-      for (const command of step.remove ?? []) await runDockerInBackground(command);
+      for (const command of step.remove ?? []) await removing(command);
+      if (step.waitGone) await serviceGone(step.waitGone.service);
     }
     created.length = 0;
   };
