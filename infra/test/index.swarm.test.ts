@@ -146,6 +146,14 @@ describe('the Pulumi program with target swarm', () => {
     );
   });
 
+  it("lets nginx reuse its closed connections' ports: it opens one to the app per request", async () => {
+    const run = await runProgram(swarm);
+    assert.deepEqual(serviceNamed(run.resources, 'nginx').taskSpec.containerSpec.sysctl, {
+      'net.ipv4.tcp_tw_reuse': '1',
+      'net.ipv4.ip_local_port_range': '1024 65000',
+    });
+  });
+
   it('pins PostgreSQL to the node of its volume, and points the app at it', async () => {
     const run = await runProgram({ ...swarm, postgresPlacement: 'node.labels.db==true' });
     const postgres = serviceNamed(run.resources, 'postgres');

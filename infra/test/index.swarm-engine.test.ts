@@ -1,0 +1,305 @@
+/**
+ * The Pulumi program's Swarm target, run for real: the services, secrets, network and volume
+ * index.ts declares (recorded under the mock runtime) are created on a single-node swarm of this
+ * machine's engine by the docker CLI (support/docker-cli.ts, support/swarm-cli.ts), then the
+ * stack is rolled, broken, killed and scaled under load through nginx. The swarm is made for the
+ * test when the engine is in none, and left at the end only then.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it, type TestContext } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { send } from '../../tools/testing/http-client.ts';
+import { failuresOf, startRequestLoop, type LoopCounts } from '../../tools/testing/request-loop.ts';
+import { imageExists, requireEngine } from '../../tools/docker.ts';
+import { localBaseImages } from '../../tools/base-images/local-base-images.ts';
+import { freePort, waitForOk } from '../../tools/network.ts';
+import { deploy, dockerSteps, runDocker, runDockerInBackground } from './support/docker-cli.ts';
+import { runProgram, type ProgramRun } from './support/mock-runtime.ts';
+
+const stackName = 'swarmtest';
+const prefix = `prodstack-${stackName}-`;
+const appService = `${prefix}app`;
+const password = 'correct horse battery staple';
+
+function docker(args: string[], input?: string): string {
+  const { status, output } = runDocker({ args, ...(input === undefined ? {} : { input }) });
+  assert.equal(status, 0, `docker ${args.join(' ')}:\n${output}`);
+  return output;
+}
+
+const lines = (text: string) => text.split('\n').filter((line) => line !== '');
+
+/** The app's running tasks, as container ids. */
+const appContainers = () =>
+  lines(docker(['ps', '--quiet', '--filter', `label=com.docker.swarm.service.name=${appService}`]));
+
+/** The image each running task of the app runs, by the spec's reference. */
+const runningImages = () =>
+  lines(
+    docker([
+      'service',
+      'ps',
+      appService,
+      '--filter',
+      'desired-state=running',
+      '--format',
+      '{{.Image}} {{.CurrentState}}',
+    ]),
+  );
+
+/** Everything named for this stack that is still on the engine. */
+function leftovers(): string[] {
+  const named = (args: string[]) =>
+    lines(runDocker({ args }).output).filter((line) => line.startsWith(prefix));
+  return [
+    ...named(['service', 'ls', '--format', '{{.Name}}']),
+    ...named(['secret', 'ls', '--format', '{{.Name}}']),
+    ...named(['network', 'ls', '--format', '{{.Name}}']),
+    ...named(['volume', 'ls', '--format', '{{.Name}}']),
+    ...named(['ps', '--all', '--format', '{{.Names}}']),
+  ];
+}
+
+function removeLeftovers(): void {
+  for (const name of leftovers()) {
+    for (const kind of ['service', 'secret', 'network', 'volume']) {
+      runDocker({ args: [kind, 'rm', name] });
+    }
+    runDocker({ args: ['rm', '--force', name] });
+  }
+}
+
+describe('the Pulumi program on a real Docker Swarm', { timeout: 20 * 60_000 }, () => {
+  let run: ProgramRun;
+  let removeStack: (() => Promise<void>) | undefined;
+  let joinedSwarm = false;
+  let api: string;
+  let access: string;
+
+  const login = async () => {
+    const reply = await send('POST', `${api}api/token/`, { json: { username: 'alice', password } });
+    assert.equal(reply.status, 200, reply.text);
+    return reply.json as { access: string; refresh: string };
+  };
+
+  /**
+   * 8 keep-alive clients on /hello/, and 2 refresh chains, each spending its last token; the
+   * returned check stops them and asserts that nothing failed. They stop with the test anyway.
+   */
+  function steadyLoad(context: TestContext) {
+    const hello = startRequestLoop({
+      url: `${api}hello/`,
+      headers: { authorization: `Bearer ${access}` },
+      clients: 8,
+      maxSeconds: 240,
+    });
+    let chains = true;
+    const chain = async () => {
+      let { refresh } = await login();
+      const counts: LoopCounts = { requests: 0, statuses: {}, errors: {} };
+      while (chains) {
+        const reply = await send('POST', `${api}api/token/refresh/`, { json: { refresh } }).catch(
+          () => ({ status: 0, json: { refresh } }),
+        );
+        counts.requests += 1;
+        counts.statuses[reply.status] = (counts.statuses[reply.status] ?? 0) + 1;
+        if (reply.status === 200) refresh = String(reply.json.refresh);
+        // Two chains at 4 a second each stay under nginx's refresh limit for one address.
+        await sleep(250);
+      }
+      return counts;
+    };
+    const refreshes = [chain(), chain()];
+    const end = async () => {
+      chains = false;
+      return { counts: await hello.stop(), chained: await Promise.all(refreshes) };
+    };
+    context.after(end);
+    return async () => {
+      const { counts, chained } = await end();
+      context.diagnostic(
+        `hello: ${counts.requests} requests ${JSON.stringify(counts.statuses)} ${JSON.stringify(counts.errors)}; refresh: ${chained.map((c) => `${c.requests} ${JSON.stringify(c.statuses)}`).join(', ')}`,
+      );
+      assert.ok(counts.requests > 100, `only ${counts.requests} requests`);
+      assert.equal(failuresOf(counts, 200), 0, 'a /hello/ request failed');
+      for (const c of chained) assert.equal(failuresOf(c, 200), 0, 'a refresh failed');
+    };
+  }
+
+  /**
+   * What the provider does when a service's spec changes (the app image's reference, the
+   * replicas): an update in place, without blocking the load meanwhile; with convergeConfig it
+   * waits until Swarm has finished the rollout, and fails when Swarm rolled it back.
+   */
+  const updateApp = async (flags: string[]) => {
+    const updated = await runDockerInBackground({
+      args: ['service', 'update', ...flags, '--detach=false', '--quiet', appService],
+    });
+    const stateOf = () =>
+      docker([
+        'service',
+        'inspect',
+        '--format',
+        '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{else}}none{{end}}',
+        appService,
+      ]);
+    const deadline = Date.now() + 180_000;
+    let state = stateOf();
+    while (['updating', 'rollback_started'].includes(state) && Date.now() < deadline) {
+      await sleep(1000);
+      state = stateOf();
+    }
+    return { ...updated, state };
+  };
+
+  before(async (context) => {
+    requireEngine();
+    for (const base of [localBaseImages.node, localBaseImages.nginx, localBaseImages.postgres]) {
+      assert.ok(imageExists(base), `${base} is missing: run npm run base-images`);
+    }
+    if (docker(['info', '--format', '{{.Swarm.LocalNodeState}}']) === 'inactive') {
+      docker(['swarm', 'init', '--advertise-addr', '127.0.0.1']);
+      joinedSwarm = true;
+    }
+    run = await runProgram(
+      {
+        target: 'swarm',
+        jwtSigningKey: randomBytes(48).toString('base64'),
+        databasePassword: randomBytes(18).toString('base64url'),
+        replicas: '2',
+        workersPerContainer: '1',
+        appMemoryMb: '400',
+        publicPort: String(await freePort()),
+        appBaseImage: localBaseImages.node,
+        nginxBaseImage: localBaseImages.nginx,
+        postgresBaseImage: localBaseImages.postgres,
+      },
+      stackName,
+    );
+    api = run.url;
+    removeLeftovers();
+    const started = Date.now();
+    const deployed = await deploy(dockerSteps(run.resources), (line) => {
+      context.diagnostic(line);
+    });
+    removeStack = deployed.remove;
+    await waitForOk(`${api}readyz`, 120_000);
+    context.diagnostic(
+      `from nothing to a ready swarm stack: ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    const [task] = appContainers();
+    docker(
+      ['exec', '-i', task ?? '', 'node', 'dist/cli/users-cli.js', 'add', 'alice'],
+      `${password}\n`,
+    );
+    ({ access } = await login());
+  });
+
+  after(async () => {
+    await removeStack?.();
+    removeLeftovers();
+    if (joinedSwarm) runDocker({ args: ['swarm', 'leave', '--force'] });
+  });
+
+  it('runs the declared app tasks, each answering through nginx', async () => {
+    assert.equal(appContainers().length, 2);
+    const hello = await send('GET', `${api}hello/`, { token: access });
+    assert.equal(hello.status, 200, hello.text);
+    const { refresh } = await login();
+    const refreshed = await send('POST', `${api}api/token/refresh/`, { json: { refresh } });
+    assert.equal(refreshed.status, 200, refreshed.text);
+  });
+
+  it('shares one PostgreSQL: a token blacklisted through one task is refused by every other', async () => {
+    const { refresh } = await login();
+    const logout = await send('POST', `${api}api/token/blacklist/`, { json: { refresh } });
+    assert.equal(logout.status, 200, logout.text);
+    for (let n = 0; n < 6; n += 1) {
+      const again = await send('POST', `${api}api/token/refresh/`, { json: { refresh } });
+      assert.equal(again.status, 401, `attempt ${n + 1}: ${again.text}`);
+    }
+  });
+
+  it('rolls a new app image out under steady load without a failed request', async (context) => {
+    const [current] = runningImages();
+    const image = (current ?? '').split(' ')[0] ?? '';
+    const next = `${image.replace(/:.*$/, '')}:rollout-2`;
+    docker(['tag', image, next]);
+    const checkLoad = steadyLoad(context);
+    await sleep(2000);
+    const rolled = await updateApp(['--image', next]);
+    await sleep(2000);
+    await checkLoad();
+    assert.equal(rolled.status, 0, rolled.output);
+    assert.equal(rolled.state, 'completed');
+    assert.deepEqual(
+      runningImages().map((line) => line.split(' ')[0]),
+      [next, next],
+    );
+  });
+
+  it('rolls a version whose health check never passes back by itself, without a failed request', async (context) => {
+    const [current] = runningImages();
+    const good = (current ?? '').split(' ')[0] ?? '';
+    const broken = `${good.replace(/:.*$/, '')}:never-ready`;
+    docker(
+      ['build', '--quiet', '-t', broken, '-'],
+      `FROM ${good}\nCMD ["node", "-e", "setInterval(() => {}, 1 << 30)"]\n`,
+    );
+    const checkLoad = steadyLoad(context);
+    const rolled = await updateApp(['--image', broken]);
+    await sleep(2000);
+    await checkLoad();
+    assert.equal(rolled.state, 'rollback_completed', rolled.output);
+    assert.deepEqual(
+      runningImages().map((line) => line.split(' ')[0]),
+      [good, good],
+    );
+  });
+
+  it('replaces a killed task while GETs go on without a failure', async (context) => {
+    const hello = startRequestLoop({
+      url: `${api}hello/`,
+      headers: { authorization: `Bearer ${access}` },
+      clients: 8,
+      maxSeconds: 120,
+    });
+    context.after(() => hello.stop());
+    await sleep(1000);
+    const [victim] = appContainers();
+    docker(['kill', victim ?? '']);
+    const deadline = Date.now() + 90_000;
+    while (appContainers().includes(victim ?? '') || appContainers().length < 2) {
+      assert.ok(Date.now() < deadline, 'the killed task was not replaced');
+      await sleep(500);
+    }
+    await waitForOk(`${api}readyz`, 60_000);
+    await sleep(3000);
+    const counts = await hello.stop();
+    context.diagnostic(
+      `${counts.requests} requests ${JSON.stringify(counts.statuses)} ${JSON.stringify(counts.errors)}`,
+    );
+    assert.equal(failuresOf(counts, 200), 0);
+  });
+
+  it('scales 2 → 3 → 1 under load without a failed request', async (context) => {
+    const checkLoad = steadyLoad(context);
+    for (const replicas of [3, 1]) {
+      const scaled = await updateApp(['--replicas', String(replicas)]);
+      assert.equal(scaled.status, 0, scaled.output);
+      const deadline = Date.now() + 60_000;
+      while (appContainers().length !== replicas) {
+        assert.ok(Date.now() < deadline, `${appContainers().length} tasks, not ${replicas}`);
+        await sleep(500);
+      }
+    }
+    await checkLoad();
+  });
+
+  it('leaves no service, secret, network or volume when the stack is removed', async () => {
+    await removeStack?.();
+    removeStack = undefined;
+    assert.deepEqual(leftovers(), []);
+  });
+});
