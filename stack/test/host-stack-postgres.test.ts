@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import { freePort } from '../../tools/network.ts';
 import { send } from '../../tools/testing/http-client.ts';
 import { tempDir } from '../../tools/testing/temp-dir.ts';
@@ -9,20 +8,6 @@ import {
   type ThrowawayPostgres,
 } from '../../tools/postgres/throwaway-postgres.ts';
 import { prepareTestStack, type TestStack } from '../testing/test-stack.ts';
-
-/** The app's sessions on the server, counted from another session. */
-async function appSessions(server: ThrowawayPostgres): Promise<number> {
-  const admin = new pg.Client({ connectionString: server.url() });
-  await admin.connect();
-  try {
-    const { rows } = await admin.query<{ count: string }>(
-      "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'prodstack-kit'",
-    );
-    return Number(rows[0]?.count);
-  } finally {
-    await admin.end();
-  }
-}
 
 describe('the host stack on PostgreSQL', () => {
   let server: ThrowawayPostgres;
@@ -103,10 +88,10 @@ describe('the host stack on PostgreSQL', () => {
   });
 
   it('holds a few connections per worker while it runs, and none once it is down', async () => {
-    const sessions = await appSessions(server);
+    const sessions = await server.sessionsOf('prodstack-kit');
     assert.ok(sessions >= 2 && sessions <= 2 * 3, `${sessions} sessions for 2 workers of 3`);
     const down = await stack('down');
     assert.equal(down.code, 0, down.stderr);
-    assert.equal(await appSessions(server), 0);
+    assert.equal(await server.sessionsOf('prodstack-kit'), 0);
   });
 });

@@ -61,6 +61,8 @@ export interface ThrowawayPostgres {
   url(database?: string): string;
   /** Creates an empty database and answers its URL. */
   createDatabase(name: string): Promise<string>;
+  /** How many sessions a program holds, by the application_name it connects with. */
+  sessionsOf(applicationName: string): Promise<number>;
   /** Stops the server (fast shutdown: sessions are ended), keeping its data. */
   stop(): Promise<void>;
   /** Starts it again on the same port and data. */
@@ -192,6 +194,19 @@ export async function startThrowawayPostgres(
         await admin.end();
       }
       return url(name);
+    },
+    async sessionsOf(applicationName) {
+      const admin = new pg.Client({ connectionString: url() });
+      await admin.connect();
+      try {
+        const { rows } = await admin.query<{ count: string }>(
+          'SELECT count(*) FROM pg_stat_activity WHERE application_name = $1',
+          [applicationName],
+        );
+        return Number(rows[0]?.count);
+      } finally {
+        await admin.end();
+      }
     },
     stop,
     start,

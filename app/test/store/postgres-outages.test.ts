@@ -17,20 +17,6 @@ import { tempDir } from '../../../tools/testing/temp-dir.ts';
 const startUp = (databaseUrl: string) =>
   runScript('app/src/start.ts', [], { env: testEnv(tempDir(), { DATABASE_URL: databaseUrl }) });
 
-/** The sessions this app holds on the server, seen from another session. */
-async function appSessions(server: ThrowawayPostgres): Promise<number> {
-  const admin = new pg.Client({ connectionString: server.url() });
-  await admin.connect();
-  try {
-    const { rows } = await admin.query<{ count: string }>(
-      "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'prodstack-kit'",
-    );
-    return Number(rows[0]?.count);
-  } finally {
-    await admin.end();
-  }
-}
-
 describe('a server on PostgreSQL', () => {
   let server: ThrowawayPostgres;
   before(async () => {
@@ -138,9 +124,9 @@ describe('a server on PostgreSQL', () => {
     const api = await startTestServer({ DATABASE_URL: await server.createDatabase('draining') });
     await api.createUser('bob', 'pw');
     await api.login('bob', 'pw');
-    assert.ok((await appSessions(server)) > 0);
+    assert.ok((await server.sessionsOf('prodstack-kit')) > 0);
     await api.stop();
-    assert.equal(await appSessions(server), 0);
+    assert.equal(await server.sessionsOf('prodstack-kit'), 0);
   });
 });
 
