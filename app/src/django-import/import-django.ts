@@ -7,8 +7,8 @@
  */
 import type { Store } from '../store/store.ts';
 import { djangoHashFormat } from '../users/django-password-hashes.ts';
-import { UserInputError } from '../users/user-service.ts';
-import type { DjangoExport, DjangoOutstandingToken, DjangoUser } from './django-export.ts';
+import { usersToAdd } from '../store/users-to-add.ts';
+import type { DjangoExport, DjangoOutstandingToken } from './django-export.ts';
 
 export interface ImportSummary {
   users: { added: number; present: number };
@@ -35,40 +35,16 @@ function passwordFormat(hash: string): string {
   return `unchecked ${hash.includes('$') ? hash.slice(0, hash.indexOf('$')) : 'unsalted'}`;
 }
 
-async function planUsers(store: Store, users: DjangoUser[]) {
-  const toAdd: DjangoUser[] = [];
-  const conflicts: string[] = [];
-  let present = 0;
-  for (const user of users) {
-    const [byId, byName] = await Promise.all([
-      store.users.findById(user.id),
-      store.users.findByUsername(user.username),
-    ]);
-    if (byId?.username === user.username) present += 1;
-    else if (byId) conflicts.push(`id ${user.id} ("${user.username}") is "${byId.username}" here`);
-    else if (byName) conflicts.push(`"${user.username}" (id ${user.id}) is id ${byName.id} here`);
-    else toAdd.push(user);
-  }
-  if (conflicts.length > 0) {
-    const shown = conflicts.slice(0, 10).map((line) => `  ${line}`);
-    const more = conflicts.length > 10 ? [`  and ${conflicts.length - 10} more`] : [];
-    throw new UserInputError(
-      [
-        `${conflicts.length} Django user(s) clash with users already here; nothing was imported:`,
-        ...shown,
-        ...more,
-      ].join('\n'),
-    );
-  }
-  return { toAdd, present };
-}
-
 export async function importDjango(
   store: Store,
   exported: DjangoExport,
   options: ImportOptions,
 ): Promise<ImportSummary> {
-  const { toAdd, present } = await planUsers(store, exported.users);
+  const { toAdd, present } = await usersToAdd(store, exported.users, {
+    place: 'here',
+    heading: (clashes) =>
+      `${clashes} Django user(s) clash with users already here; nothing was imported:`,
+  });
   const passwordFormats: Record<string, number> = {};
   for (const user of exported.users) {
     const format = passwordFormat(user.password);

@@ -6,8 +6,8 @@
  * again adds nothing twice; a user whose id or username belongs to another user in the target
  * stops the copy before it writes anything.
  */
-import { UserInputError } from '../users/user-service.ts';
 import type { Store } from './store.ts';
+import { usersToAdd } from './users-to-add.ts';
 
 export interface CopySummary {
   users: { added: number; present: number };
@@ -22,38 +22,15 @@ export interface CopyOptions {
   progress?: (done: number, total: number) => void;
 }
 
-async function usersToAdd(from: Store, to: Store) {
-  const toAdd = [];
-  const clashes: string[] = [];
-  let present = 0;
-  for (const user of await from.users.list()) {
-    const [byId, byName] = await Promise.all([
-      to.users.findById(user.id),
-      to.users.findByUsername(user.username),
-    ]);
-    if (byId?.username === user.username) present += 1;
-    else if (byId) clashes.push(`id ${user.id} ("${user.username}") is "${byId.username}" there`);
-    else if (byName) clashes.push(`"${user.username}" (id ${user.id}) is id ${byName.id} there`);
-    else toAdd.push(user);
-  }
-  if (clashes.length > 0) {
-    throw new UserInputError(
-      [
-        `${clashes.length} user(s) clash with users of the target; nothing was copied:`,
-        ...clashes.slice(0, 10).map((line) => `  ${line}`),
-        ...(clashes.length > 10 ? [`  and ${clashes.length - 10} more`] : []),
-      ].join('\n'),
-    );
-  }
-  return { toAdd, present };
-}
-
 export async function copyStore(
   from: Store,
   to: Store,
   options: CopyOptions,
 ): Promise<CopySummary> {
-  const { toAdd, present } = await usersToAdd(from, to);
+  const { toAdd, present } = await usersToAdd(to, await from.users.list(), {
+    place: 'there',
+    heading: (clashes) => `${clashes} user(s) clash with users of the target; nothing was copied:`,
+  });
   const live = await from.tokens.listLive(options.now);
   const summary: CopySummary = {
     users: { added: toAdd.length, present },
