@@ -38,32 +38,33 @@ export function secret(name: string, inputs: Inputs, { take }: Translation): Doc
   };
 }
 
-/** `--update-*` or `--rollback-*` flags from an updateConfig or a rollbackConfig. */
-function rolloutFlags(
-  kind: 'update' | 'rollback',
+/**
+ * `--<prefix>-<flag> value` for each of `value`'s inputs that is set, `flags` naming the CLI's
+ * flag for each input this translation understands (the provider's names are camelCase).
+ */
+function prefixedFlags(
+  prefix: string,
   where: string,
   value: unknown,
   take: Translation['take'],
-) {
+  flags: Record<string, string>,
+): string[] {
   if (value === undefined) return [];
-  const c = take(where, record(value), [
-    'parallelism',
-    'delay',
-    'order',
-    'failureAction',
-    'monitor',
-    'maxFailureRatio',
-  ]);
-  const flags: [string, unknown][] = [
-    ['parallelism', c.parallelism],
-    ['delay', c.delay],
-    ['order', c.order],
-    ['failure-action', c.failureAction],
-    ['monitor', c.monitor],
-    ['max-failure-ratio', c.maxFailureRatio],
-  ];
-  return flags.flatMap(([flag, v]) => (v === undefined ? [] : [`--${kind}-${flag}`, str(v)]));
+  const given = take(where, record(value), Object.keys(flags));
+  return Object.entries(flags).flatMap(([input, flag]) =>
+    given[input] === undefined ? [] : [`--${prefix}-${flag}`, str(given[input])],
+  );
 }
+
+/** An updateConfig's or a rollbackConfig's inputs, and their `--update-*`/`--rollback-*` flags. */
+const rolloutFlags = {
+  parallelism: 'parallelism',
+  delay: 'delay',
+  order: 'order',
+  failureAction: 'failure-action',
+  monitor: 'monitor',
+  maxFailureRatio: 'max-failure-ratio',
+};
 
 function containerFlags(
   where: string,
@@ -167,21 +168,14 @@ function taskFlags(
     memory('limits', r.limits);
     memory('reservation', r.reservation);
   }
-  if (task.restartPolicy !== undefined) {
-    const r = t.take(`${where}.restartPolicy`, record(task.restartPolicy), [
-      'condition',
-      'delay',
-      'maxAttempts',
-      'window',
-    ]);
-    const flags: [string, unknown][] = [
-      ['condition', r.condition],
-      ['delay', r.delay],
-      ['max-attempts', r.maxAttempts],
-      ['window', r.window],
-    ];
-    for (const [flag, v] of flags) if (v !== undefined) args.push(`--restart-${flag}`, str(v));
-  }
+  args.push(
+    ...prefixedFlags('restart', `${where}.restartPolicy`, task.restartPolicy, t.take, {
+      condition: 'condition',
+      delay: 'delay',
+      maxAttempts: 'max-attempts',
+      window: 'window',
+    }),
+  );
   for (const entry of list(task.networksAdvanceds)) {
     const n = t.take(`${where}.networksAdvanceds`, record(entry), ['name']);
     args.push('--network', t.dockerNameOf(str(n.name)));
@@ -229,8 +223,10 @@ export function service(name: string, inputs: Inputs, t: Translation): DockerSte
       args.push('--publish', options.join(','));
     }
   }
-  args.push(...rolloutFlags('update', `${name}.updateConfig`, s.updateConfig, t.take));
-  args.push(...rolloutFlags('rollback', `${name}.rollbackConfig`, s.rollbackConfig, t.take));
+  args.push(
+    ...prefixedFlags('update', `${name}.updateConfig`, s.updateConfig, t.take, rolloutFlags),
+    ...prefixedFlags('rollback', `${name}.rollbackConfig`, s.rollbackConfig, t.take, rolloutFlags),
+  );
   if (s.convergeConfig !== undefined) {
     t.take(`${name}.convergeConfig`, record(s.convergeConfig), ['delay', 'timeout']);
   }
