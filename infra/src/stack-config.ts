@@ -180,11 +180,15 @@ const pm2RuntimeMb = 64;
 /** Each worker hashes one password at a time in the containers, and pm2 keeps it under this. */
 export const containerWorkerMemoryMb = workerMemoryMb(1, owaspScryptParams);
 
+/** What an app container (or Swarm task) of `workers` workers holds at most: pm2 and their hashes. */
+export const containerMemoryNeededMb = (workers: number) =>
+  pm2RuntimeMb + workers * containerWorkerMemoryMb;
+
 /** A container too small for its workers' hashes is OOM-killed in a login flood: refuse it. */
 function memoryProblems(config: StackConfig): string[] {
   if (config.workersPerContainer === 'max') return [];
   const workers = Number(config.workersPerContainer);
-  const needed = pm2RuntimeMb + workers * containerWorkerMemoryMb;
+  const needed = containerMemoryNeededMb(workers);
   return config.appMemoryMb >= needed
     ? []
     : [

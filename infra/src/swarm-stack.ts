@@ -20,7 +20,7 @@ import {
   stopGraceSeconds,
   type StackResources,
 } from './production-stack.ts';
-import { containerWorkerMemoryMb, type StackConfig } from './stack-config.ts';
+import { containerMemoryNeededMb, type StackConfig } from './stack-config.ts';
 
 const mebibytes = (value: number) => value * 1024 * 1024;
 
@@ -49,6 +49,23 @@ const tmpfs = (target: string) => ({
 });
 
 const boundedLogs = { name: 'json-file', options: { 'max-size': '10m', 'max-file': '3' } };
+
+/** What every task shares: restarted whatever ended it, on the stack's network, bounded logs. */
+const onOverlay = (network: docker.Network) => ({
+  restartPolicy: restartAlways,
+  networksAdvanceds: [{ name: network.id }],
+  logDriver: boundedLogs,
+});
+
+/**
+ * For a service whose one task holds what a second cannot share (a data folder, a host port):
+ * the old task stops before the new one starts, and a new one that fails within `monitor` rolls
+ * the update back.
+ */
+const stopFirst = (monitor: string) => ({
+  updateConfig: { parallelism: 1, order: 'stop-first', failureAction: 'rollback', monitor },
+  rollbackConfig: { parallelism: 1, order: 'stop-first', monitor },
+});
 
 /** A secret's file in a task: owned by `uid`, readable by it alone. */
 const secretFile = (secret: docker.Secret, fileName: string, uid = '0') => ({
@@ -116,19 +133,11 @@ function declarePostgres(
         // The volume lives on one node: the database must start there again.
         placement: { constraints: [config.postgresPlacement] },
         resources: { limits: { memoryBytes: mebibytes(512) } },
-        restartPolicy: restartAlways,
-        networksAdvanceds: [{ name: network.id }],
-        logDriver: boundedLogs,
+        ...onOverlay(network),
       },
       endpointSpec: { mode: 'dnsrr' },
-      // Two servers on one data folder would corrupt it: the old one stops before the new starts.
-      updateConfig: {
-        parallelism: 1,
-        order: 'stop-first',
-        failureAction: 'rollback',
-        monitor: '30s',
-      },
-      rollbackConfig: { parallelism: 1, order: 'stop-first', monitor: '30s' },
+      // Two servers on one data folder would corrupt it.
+      ...stopFirst('30s'),
       convergeConfig: converge,
     },
     opts,
@@ -184,11 +193,9 @@ function declareApp(
         resources: {
           limits: { memoryBytes: mebibytes(config.appMemoryMb) },
           // What one worker hashing and pm2 need: a node without it gets no task.
-          reservation: { memoryBytes: mebibytes(64 + workers * containerWorkerMemoryMb) },
+          reservation: { memoryBytes: mebibytes(containerMemoryNeededMb(workers)) },
         },
-        restartPolicy: restartAlways,
-        networksAdvanceds: [{ name: network.id }],
-        logDriver: boundedLogs,
+        ...onOverlay(network),
       },
       endpointSpec: { mode: 'dnsrr' },
       // One task at a time, the new one healthy before the old one stops; a task that fails
@@ -241,9 +248,7 @@ function declareNginx(
           stopGracePeriod: `${stopGraceSeconds}s`,
         },
         resources: { limits: { memoryBytes: mebibytes(128) } },
-        restartPolicy: restartAlways,
-        networksAdvanceds: [{ name: network.id }],
-        logDriver: boundedLogs,
+        ...onOverlay(network),
       },
       // The node's own port, not the routing mesh (which needs IPVS): one task holds it, so an
       // update stops the old task first. Its image changes only with nginx's settings, not with
@@ -252,13 +257,7 @@ function declareNginx(
         mode: 'dnsrr',
         ports: [{ targetPort: nginxPort, publishedPort: config.publicPort, publishMode: 'host' }],
       },
-      updateConfig: {
-        parallelism: 1,
-        order: 'stop-first',
-        failureAction: 'rollback',
-        monitor: '10s',
-      },
-      rollbackConfig: { parallelism: 1, order: 'stop-first', monitor: '10s' },
+      ...stopFirst('10s'),
       convergeConfig: converge,
     },
     opts,
