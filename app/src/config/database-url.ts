@@ -33,7 +33,7 @@ export function withoutPassword(databaseUrl: string): string {
  * cannot do: they are refused rather than silently made stricter or weaker.
  */
 function tlsOptions(mode: string, caFile: string | null): false | ConnectionOptions {
-  const ca = caFile === null ? undefined : readCa(caFile);
+  const ca = caFile === null ? undefined : readNamedFile('sslrootcert', caFile);
   switch (mode) {
     case 'disable':
       return false;
@@ -50,23 +50,13 @@ function tlsOptions(mode: string, caFile: string | null): false | ConnectionOpti
   }
 }
 
-function readCa(file: string): string {
+/** A file a setting names (`name=file`), or a ConfigValueError saying which and why. */
+function readNamedFile(name: string, file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
     throw new ConfigValueError(
-      `sslrootcert=${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-    );
-  }
-}
-
-/** The password a file holds (a Docker secret), its final newline aside. */
-function readPassword(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
-  } catch (error) {
-    throw new ConfigValueError(
-      `cannot read DATABASE_PASSWORD_FILE=${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      `cannot read ${name}=${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
     );
   }
 }
@@ -88,7 +78,11 @@ function postgresTarget(databaseUrl: string, passwordFile: string | undefined): 
     url.searchParams.get('sslrootcert'),
   );
   for (const parameter of ['sslmode', 'sslrootcert']) url.searchParams.delete(parameter);
-  if (passwordFile !== undefined) url.password = encodeURIComponent(readPassword(passwordFile));
+  if (passwordFile !== undefined) {
+    // A Docker secret's file, its final newline aside.
+    const password = readNamedFile('DATABASE_PASSWORD_FILE', passwordFile).replace(/\r?\n$/, '');
+    url.password = encodeURIComponent(password);
+  }
   return {
     kind: 'postgres',
     connectionString: url.href,

@@ -68,7 +68,7 @@ describe('DATABASE_URL', () => {
     );
     assert.match(
       refusal('postgres://kit@db/app?sslmode=verify-full&sslrootcert=/nonexistent.pem'),
-      /sslrootcert=\/nonexistent\.pem cannot be read \(ENOENT\)/,
+      /^cannot read sslrootcert=\/nonexistent\.pem \(ENOENT\)$/,
     );
     const noDatabase = refusal('postgres://kit:s3cret@db');
     assert.match(noDatabase, /needs a host and a database name/);
