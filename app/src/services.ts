@@ -2,7 +2,7 @@
 import { epochSeconds, type Clock } from './clock.ts';
 import type { Config } from './config/settings.ts';
 import { unobservedAuthEvents, type AuthEvents } from './metrics/auth-events.ts';
-import { openStore } from './store/open-store.ts';
+import { openStore, type StoreOptions } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
 import { createAccessAuthentication } from './tokens/access-authentication.ts';
 import { createJwtCodec } from './tokens/jwt-codec.ts';
@@ -12,12 +12,15 @@ import { owaspScryptParams } from './users/password-hashing.ts';
 import { cachedUserLookup } from './users/user-lookup-cache.ts';
 import { createUserService } from './users/user-service.ts';
 
+/** How the configuration opens the store, DATABASE_URL aside. */
+export const storeOptionsOf = (config: Config): StoreOptions => ({
+  poolSize: config.databasePoolSize,
+  timeoutSeconds: config.databaseTimeoutSeconds,
+  passwordFile: config.databasePasswordFile,
+});
+
 export const openConfiguredStore = (config: Config, clock: Clock): Promise<Store> =>
-  openStore(config.databaseUrl, epochSeconds(clock), {
-    poolSize: config.databasePoolSize,
-    timeoutSeconds: config.databaseTimeoutSeconds,
-    passwordFile: config.databasePasswordFile,
-  });
+  openStore(config.databaseUrl, epochSeconds(clock), storeOptionsOf(config));
 
 export const userServiceFor = (config: Config, store: Store, clock: Clock) =>
   createUserService(store, clock, {

@@ -9,6 +9,7 @@ import { copyStore, type CopySummary } from '../store/copy-store.ts';
 import { migrations } from '../store/migrations.ts';
 import { openStoreMigrating, type StoreOptions } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
+import { storeOptionsOf } from '../services.ts';
 import { printLine, reportingErrors, UsageError } from './run-command.ts';
 
 const usage = `usage: npm run db -- <command>
@@ -24,14 +25,7 @@ const latest = migrations.at(-1)?.version;
 function configured(): { databaseUrl: string; options: StoreOptions } {
   loadEnvFile();
   const config = loadConfig();
-  return {
-    databaseUrl: config.databaseUrl,
-    options: {
-      poolSize: config.databasePoolSize,
-      timeoutSeconds: config.databaseTimeoutSeconds,
-      passwordFile: config.databasePasswordFile,
-    },
-  };
+  return { databaseUrl: config.databaseUrl, options: storeOptionsOf(config) };
 }
 
 async function migrate(): Promise<void> {

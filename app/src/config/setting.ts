@@ -46,6 +46,10 @@ export type ValuesOf<S> = {
       : never;
 };
 
+/** A setting's default under `nodeEnv`. */
+export const defaultOf = <T>(s: Setting<T>, nodeEnv: NodeEnv): T =>
+  typeof s.default === 'function' ? (s.default as (n: NodeEnv) => T)(nodeEnv) : s.default;
+
 function readSetting(
   s: Setting<unknown> | OptionalSetting<unknown>,
   env: NodeJS.ProcessEnv,
@@ -55,9 +59,7 @@ function readSetting(
   const raw = env[s.env];
   if (raw === undefined || raw === '') {
     if ('optional' in s) return undefined;
-    return typeof s.default === 'function'
-      ? (s.default as (n: NodeEnv) => unknown)(nodeEnv)
-      : s.default;
+    return defaultOf(s, nodeEnv);
   }
   try {
     return s.parse(raw);

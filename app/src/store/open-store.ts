@@ -1,6 +1,8 @@
 /** Chooses the store from DATABASE_URL, opens it and brings its schema up to date. */
 import { ConfigError } from '../config/load-config.ts';
 import { ConfigValueError } from '../config/parsers.ts';
+import { defaultOf } from '../config/setting.ts';
+import { settings } from '../config/settings.ts';
 import { databaseTarget, type DatabaseTarget } from '../config/database-url.ts';
 import type { Migration } from './migrations.ts';
 import { openPostgresStore } from './postgres/postgres-store.ts';
@@ -18,7 +20,11 @@ export interface StoreOptions {
   migrations?: readonly Migration[];
 }
 
-const defaults: StoreOptions = { poolSize: 4, timeoutSeconds: 5 };
+/** The settings' defaults, for a store opened without a configuration (the tests, the benches). */
+const defaults: StoreOptions = {
+  poolSize: defaultOf(settings.databasePoolSize, 'production'),
+  timeoutSeconds: defaultOf(settings.databaseTimeoutSeconds, 'production'),
+};
 
 /** DATABASE_URL read, or a ConfigError naming it. */
 export function targetOf(databaseUrl: string, passwordFile?: string): DatabaseTarget {
