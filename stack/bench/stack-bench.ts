@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startDjangoReference } from '../../tools/django-reference/django-reference.ts';
+import { median } from '../../tools/median.ts';
 import { freePort, waitForOk } from '../../tools/network.ts';
 import { send } from '../../tools/testing/http-client.ts';
 import { tempDir } from '../../tools/testing/temp-dir.ts';
@@ -104,9 +105,6 @@ async function deployedTarget(): Promise<Target[]> {
     },
   ];
 }
-
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 /** One wrk run against the target, with the CPU its parts spent meanwhile. */
 function run(target: Target): Measured {

@@ -17,6 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { systemClock } from '../../app/src/clock.ts';
 import { loadConfig } from '../../app/src/config/load-config.ts';
 import { buildServices } from '../../app/src/services.ts';
+import { median } from '../../tools/median.ts';
 import { freePort, waitForOk } from '../../tools/network.ts';
 import { startThrowawayPostgres } from '../../tools/postgres/throwaway-postgres.ts';
 import { send } from '../../tools/testing/http-client.ts';
@@ -97,9 +98,6 @@ async function options(server: Server, operation: Operation): Promise<[string, W
     }
   }
 }
-
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 async function main(): Promise<void> {
   console.log('starting a PostgreSQL server (durable settings) and npm start on SQLite and on it');
