@@ -13,6 +13,7 @@ import { imageExists, requireEngine } from '../../tools/docker.ts';
 import { localBaseImages } from '../../tools/base-images/local-base-images.ts';
 import { freePort, waitForOk } from '../../tools/network.ts';
 import { deploy, dockerSteps, healthOf, runDocker } from './support/docker-cli.ts';
+import { leftovers, removeLeftovers, type ResourceKind } from './support/leftovers.ts';
 import { ofType, runProgram, type ProgramRun } from './support/mock-runtime.ts';
 
 const stackName = 'containertest';
@@ -36,26 +37,8 @@ function inContainer(container: string, args: string[], input?: string): string 
 const pm2Processes = (container: string): Pm2Process[] =>
   JSON.parse(inContainer(container, ['node_modules/.bin/pm2', 'jlist'])) as Pm2Process[];
 
-/** Everything named for this stack that is still on the engine. */
-function leftovers(): string[] {
-  const listed = (args: string[]) =>
-    runDocker({ args })
-      .output.split('\n')
-      .filter((line) => line.startsWith(prefix));
-  return [
-    ...listed(['ps', '--all', '--format', '{{.Names}}']),
-    ...listed(['network', 'ls', '--format', '{{.Name}}']),
-    ...listed(['volume', 'ls', '--format', '{{.Name}}']),
-  ];
-}
-
-function removeLeftovers(): void {
-  for (const name of leftovers()) {
-    runDocker({ args: ['rm', '--force', '--volumes', name] });
-    runDocker({ args: ['network', 'rm', name] });
-    runDocker({ args: ['volume', 'rm', name] });
-  }
-}
+/** What this stack may leave on the engine. */
+const kinds: ResourceKind[] = ['container', 'network', 'volume'];
 
 describe('the Pulumi program on a real Docker engine', { timeout: 15 * 60_000 }, () => {
   let run: ProgramRun;
@@ -87,7 +70,7 @@ describe('the Pulumi program on a real Docker engine', { timeout: 15 * 60_000 },
     );
     api = run.url;
     apps = run.containerNames.filter((name) => name.includes('-app-'));
-    removeLeftovers();
+    removeLeftovers(prefix, kinds);
     const started = Date.now();
     const deployed = await deploy(dockerSteps(run.resources), (line) => {
       context.diagnostic(line);
@@ -102,7 +85,7 @@ describe('the Pulumi program on a real Docker engine', { timeout: 15 * 60_000 },
 
   after(async () => {
     await removeStack?.();
-    removeLeftovers();
+    removeLeftovers(prefix, kinds);
   });
 
   it('runs every app container the program declares, each reporting healthy', () => {
@@ -207,6 +190,6 @@ describe('the Pulumi program on a real Docker engine', { timeout: 15 * 60_000 },
     const reply = await inFlight;
     await removal;
     assert.equal(reply.status, 200, reply.text);
-    assert.deepEqual(leftovers(), []);
+    assert.deepEqual(leftovers(prefix, kinds), []);
   });
 });

@@ -15,6 +15,7 @@ import { imageExists, requireEngine } from '../../tools/docker.ts';
 import { localBaseImages } from '../../tools/base-images/local-base-images.ts';
 import { freePort, waitForOk } from '../../tools/network.ts';
 import { deploy, dockerSteps, runDocker, runDockerInBackground } from './support/docker-cli.ts';
+import { leftovers, removeLeftovers, type ResourceKind } from './support/leftovers.ts';
 import { runProgram, type ProgramRun } from './support/mock-runtime.ts';
 
 const stackName = 'swarmtest';
@@ -48,27 +49,8 @@ const runningImages = () =>
     ]),
   );
 
-/** Everything named for this stack that is still on the engine. */
-function leftovers(): string[] {
-  const named = (args: string[]) =>
-    lines(runDocker({ args }).output).filter((line) => line.startsWith(prefix));
-  return [
-    ...named(['service', 'ls', '--format', '{{.Name}}']),
-    ...named(['secret', 'ls', '--format', '{{.Name}}']),
-    ...named(['network', 'ls', '--format', '{{.Name}}']),
-    ...named(['volume', 'ls', '--format', '{{.Name}}']),
-    ...named(['ps', '--all', '--format', '{{.Names}}']),
-  ];
-}
-
-function removeLeftovers(): void {
-  for (const name of leftovers()) {
-    for (const kind of ['service', 'secret', 'network', 'volume']) {
-      runDocker({ args: [kind, 'rm', name] });
-    }
-    runDocker({ args: ['rm', '--force', name] });
-  }
-}
+/** What this stack may leave on the engine. */
+const kinds: ResourceKind[] = ['service', 'secret', 'container', 'network', 'volume'];
 
 describe('the Pulumi program on a real Docker Swarm', { timeout: 20 * 60_000 }, () => {
   let run: ProgramRun;
@@ -178,7 +160,7 @@ describe('the Pulumi program on a real Docker Swarm', { timeout: 20 * 60_000 }, 
       stackName,
     );
     api = run.url;
-    removeLeftovers();
+    removeLeftovers(prefix, kinds);
     const started = Date.now();
     const deployed = await deploy(dockerSteps(run.resources), (line) => {
       context.diagnostic(line);
@@ -198,7 +180,7 @@ describe('the Pulumi program on a real Docker Swarm', { timeout: 20 * 60_000 }, 
 
   after(async () => {
     await removeStack?.();
-    removeLeftovers();
+    removeLeftovers(prefix, kinds);
     if (joinedSwarm) runDocker({ args: ['swarm', 'leave', '--force'] });
   });
 
@@ -300,6 +282,6 @@ describe('the Pulumi program on a real Docker Swarm', { timeout: 20 * 60_000 }, 
   it('leaves no service, secret, network or volume when the stack is removed', async () => {
     await removeStack?.();
     removeStack = undefined;
-    assert.deepEqual(leftovers(), []);
+    assert.deepEqual(leftovers(prefix, kinds), []);
   });
 });
