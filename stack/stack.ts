@@ -166,8 +166,9 @@ export async function stackUp(say: Say, settings = readStackSettings()): Promise
     });
   } catch (error) {
     say('start failed: stopping what this run started');
-    if (!nginxRunning) await stopNginx(stackPaths.nginx);
+    // The workers first: nginx's graceful quit would wait on a request still held upstream.
     if (!pm2Running) killPm2();
+    if (!nginxRunning) await stopNginx(stackPaths.nginx);
     throw new StackError((error as Error).message);
   }
   say(`the stack is up: ${url}/ (${listWorkers().length} workers)`);

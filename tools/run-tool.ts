@@ -1,5 +1,6 @@
 /** Runs a tool to completion and returns its output; a failure carries what the tool said. */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 export interface CommandResult {
   status: number | null;
@@ -34,12 +35,25 @@ export function runToolOrThrow(command: string, args: string[], env?: NodeJS.Pro
   return result.stdout;
 }
 
-/** True when a process with this pid exists. */
+/**
+ * True when a process with this pid exists and has not ended. A daemon (nginx, pm2) that ended
+ * stays a zombie until its parent reaps it, and where init does not reap it never goes.
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+/** The state letter in /proc/<pid>/stat follows the command name in parentheses. */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false;
   }
 }

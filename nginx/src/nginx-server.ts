@@ -2,7 +2,7 @@
  * nginx run unprivileged from a rendered config under a prefix of its own, never the system's
  * /etc/nginx. The master daemonizes and is found again through its pid file.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isAlive, runTool, runToolOrThrow } from '../../tools/run-tool.ts';
@@ -74,7 +74,10 @@ export async function startNginx(paths: NginxPaths, timeoutMs = 5000): Promise<v
   }
 }
 
-/** Graceful stop (`quit` lets open requests finish), then waits for the master to be gone. */
+/**
+ * Graceful stop (`quit` lets open requests finish), then waits for the master to be gone. A
+ * master killed after the timeout cannot remove its pid file, so that is removed for it.
+ */
 export async function stopNginx(paths: NginxPaths, timeoutMs = 10_000): Promise<void> {
   const pid = nginxPid(paths);
   if (pid === undefined) return;
@@ -83,6 +86,7 @@ export async function stopNginx(paths: NginxPaths, timeoutMs = 10_000): Promise<
   while (isAlive(pid)) {
     if (Date.now() > deadline) {
       process.kill(pid, 'SIGKILL');
+      rmSync(paths.pidFile, { force: true });
       break;
     }
     await sleep(50);
