@@ -47,6 +47,7 @@ const metricsServer =
     ? undefined
     : startMetricsServer(server.metrics, {
         basePort: config.metricsPort,
+        host: config.metricsHost,
         ...clusterPosition(process.env),
         ...(config.nginxStatusUrl === undefined ? {} : { nginxStatusUrl: config.nginxStatusUrl }),
       });

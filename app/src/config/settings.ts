@@ -197,8 +197,14 @@ export const settings = {
   }),
   metricsPort: optional({
     env: 'METRICS_PORT',
-    doc: 'First loopback port for Prometheus metrics; pm2 worker n takes this plus n. Unset: no metrics server.',
+    doc: 'First port for Prometheus metrics; pm2 worker n takes this plus n. Unset: no metrics server.',
     parse: port,
+  }),
+  metricsHost: setting({
+    env: 'METRICS_HOST',
+    doc: 'Address the metrics ports listen on: loopback, or 0.0.0.0 in a container a Prometheus on its network scrapes.',
+    parse: text,
+    default: '127.0.0.1',
   }),
   nginxStatusUrl: optional({
     env: 'NGINX_STATUS_URL',

@@ -1,6 +1,7 @@
 /**
- * Prometheus metrics, on loopback only, never on the app's own listener: worker n of a pm2
- * cluster listens on METRICS_PORT + n (pm2's NODE_APP_INSTANCE), and answers
+ * Prometheus metrics, never on the app's own listener: worker n of a pm2 cluster listens on
+ * METRICS_PORT + n (pm2's NODE_APP_INSTANCE) at METRICS_HOST (loopback unless a Prometheus on a
+ * container network scrapes the task), and answers
  *   GET /metrics         the sum over every worker, whichever worker is asked, with each worker's
  *                        share (app_worker_*) and nginx's stub_status counters;
  *   GET /metrics/worker  its own registry as JSON, for the other workers to sum.
@@ -29,6 +30,8 @@ interface WorkerReport {
 
 export interface MetricsServerOptions {
   basePort: number;
+  /** Where to listen; the workers reach each other on loopback, which 0.0.0.0 includes. */
+  host?: string;
   /** This worker's number in the cluster, 0 outside one. */
   instance: number;
   /** How many workers the cluster has. */
@@ -143,7 +146,7 @@ function createMetricsHandler(metrics: AppMetrics, options: MetricsServerOptions
 }
 
 /**
- * Listens on 127.0.0.1:basePort + instance. During `pm2 reload` the worker being replaced still
+ * Listens on host (127.0.0.1 unless given):basePort + instance. During `pm2 reload` the worker being replaced still
  * holds that port for a moment: the new one tries again until it is free.
  */
 export function startMetricsServer(metrics: AppMetrics, options: MetricsServerOptions): Server {
@@ -154,7 +157,7 @@ export function startMetricsServer(metrics: AppMetrics, options: MetricsServerOp
       (error: unknown) => res.writeHead(500).end(`${(error as Error).message}\n`),
     );
   });
-  const listen = () => server.listen(options.basePort + options.instance, '127.0.0.1');
+  const listen = () => server.listen(options.basePort + options.instance, options.host ?? '127.0.0.1');
   server.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') setTimeout(listen, 500).unref();
     else throw error;

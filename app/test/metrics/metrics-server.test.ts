@@ -48,6 +48,25 @@ describe('the metrics server', () => {
     }
   });
 
+  it('listens on loopback unless told another address', async () => {
+    const basePort = await freePort();
+    const metrics = createAppMetrics(() => Promise.resolve(true));
+    const local = startMetricsServer(metrics, { basePort, instance: 0, workers: 1 });
+    await once(local, 'listening');
+    assert.equal((local.address() as { address: string }).address, '127.0.0.1');
+    local.close();
+    const open = startMetricsServer(metrics, {
+      basePort,
+      host: '0.0.0.0',
+      instance: 0,
+      workers: 1,
+    });
+    servers.push(open);
+    await once(open, 'listening');
+    assert.equal((open.address() as { address: string }).address, '0.0.0.0');
+    assert.equal((await fetch(`http://127.0.0.1:${basePort}/metrics`)).status, 200);
+  });
+
   it('reports a worker that does not answer as down, and sums the others', async () => {
     const c = await cluster(2, [0]);
     servers.push(...c.servers);
