@@ -3,7 +3,9 @@
  * files as the host stack, with the app containers' network aliases as the upstream servers:
  *   NGINX_UPSTREAMS=app-1,app-2 node nginx/src/render-container-nginx.ts <out-dir>
  * With NGINX_RESOLVER (Docker Swarm: 127.0.0.11, Docker's DNS) the one upstream name, such as
- * tasks.app, is looked up as requests come instead of once at start.
+ * tasks.app, is looked up as requests come instead of once at start. NGINX_STATUS_CLIENTS
+ * (addresses or CIDR ranges, comma-separated) may read /nginx_status besides loopback: the app's
+ * tasks, which export nginx's counters with their metrics.
  * NGINX_PORT, APP_PORT and the NGINX_LOGIN_* and NGINX_REFRESH_* limits are nginx's settings
  * (nginx-settings.ts).
  */
@@ -18,6 +20,20 @@ export const containerNginxPaths = {
   /** Holds access.log and error.log, links to the container's stdout and stderr. */
   logDir: '/var/log/prodstack',
 };
+
+export function parseStatusClients(raw: string | undefined): string[] {
+  const clients = (raw ?? '')
+    .split(',')
+    .map((client) => client.trim())
+    .filter((client) => client !== '');
+  const bad = clients.filter((client) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(client));
+  if (bad.length > 0) {
+    throw new ConfigError([
+      `NGINX_STATUS_CLIENTS: expected addresses or CIDR ranges, comma-separated, got "${bad.join(', ')}"`,
+    ]);
+  }
+  return clients;
+}
 
 export function parseUpstreamHosts(raw: string | undefined): string[] {
   const hosts = (raw ?? '')
@@ -52,6 +68,7 @@ if (import.meta.main) {
         listen: String(settings.nginxPort),
         upstreams: hosts.map((host) => `${host}:${settings.appPort}`),
         ...(resolver === undefined ? {} : { resolver }),
+        statusClients: parseStatusClients(process.env.NGINX_STATUS_CLIENTS),
         limits: limitsOf(settings),
         // The container is nginx's alone: a worker per core it is given.
         workerProcesses: 'auto',

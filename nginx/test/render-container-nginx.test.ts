@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runScript } from '../../tools/testing/run-script.ts';
 import { tempDir } from '../../tools/testing/temp-dir.ts';
-import { parseUpstreamHosts } from '../src/render-container-nginx.ts';
+import { parseStatusClients, parseUpstreamHosts } from '../src/render-container-nginx.ts';
 
 const renderer = join(import.meta.dirname, '..', 'src', 'render-container-nginx.ts');
 
@@ -16,6 +16,21 @@ describe('parseUpstreamHosts', () => {
   it('refuses no host, or anything that is not a host name', () => {
     assert.throws(() => parseUpstreamHosts(''), /NGINX_UPSTREAMS/);
     assert.throws(() => parseUpstreamHosts('app-1;evil'), /NGINX_UPSTREAMS/);
+  });
+});
+
+describe('parseStatusClients', () => {
+  it('reads addresses and CIDR ranges, and none at all', () => {
+    assert.deepEqual(parseStatusClients('10.0.0.0/8, 172.16.0.0/12'), [
+      '10.0.0.0/8',
+      '172.16.0.0/12',
+    ]);
+    assert.deepEqual(parseStatusClients(undefined), []);
+  });
+
+  it('refuses a host name or anything that could end the directive', () => {
+    assert.throws(() => parseStatusClients('app-1'), /NGINX_STATUS_CLIENTS: .*"app-1"/);
+    assert.throws(() => parseStatusClients('10.0.0.1; allow all'), /NGINX_STATUS_CLIENTS/);
   });
 });
 
@@ -33,6 +48,16 @@ describe('render-container-nginx', () => {
       /listen 8080 default_server;/,
     );
     assert.match(readFileSync(join(out, 'nginx.conf'), 'utf8'), /pid \/tmp\/nginx\.pid;/);
+  });
+
+  it('lets the status clients it is given read nginx_status, after loopback', async () => {
+    const out = join(tempDir(), 'conf');
+    const result = await runScript(renderer, [out], {
+      env: { NGINX_UPSTREAMS: 'app-1', NGINX_STATUS_CLIENTS: '10.0.0.0/8' },
+    });
+    assert.equal(result.code, 0, result.stderr);
+    const locations = readFileSync(join(out, 'server', 'locations.conf'), 'utf8');
+    assert.match(locations, /allow ::1;\n\s+allow 10\.0\.0\.0\/8;\n\s+deny all;/);
   });
 
   it('stops with a configuration error when no upstream is given', async () => {
