@@ -59,32 +59,50 @@ export function engineOptions(name: string, config: StackConfig): pulumi.CustomR
 }
 
 /**
- * Local builds from the repository root, never pushed: the engine that builds an image runs it.
- * nginx's upstreams are the app's host names; with a resolver, one name looked up per request.
+ * A local build of a Dockerfile in this repository, never pushed: the engine that builds an
+ * image runs it. The context is the repository root unless the Dockerfile's folder is enough.
+ */
+export function localImage(
+  name: string,
+  image: string,
+  dockerfile: string,
+  args: Record<string, string>,
+  opts: pulumi.CustomResourceOptions,
+  context = repositoryRoot,
+): docker.Image {
+  return new docker.Image(
+    `${name}-${image}-image`,
+    {
+      imageName: `${name}-${image}:latest`,
+      skipPush: true,
+      build: { context, dockerfile: join(repositoryRoot, dockerfile), args },
+    },
+    opts,
+  );
+}
+
+/**
+ * The app and nginx images. nginx's upstreams are the app's host names; with a resolver, one
+ * name looked up per request. Status clients may read nginx_status besides loopback.
  */
 export function declareImages(
   name: string,
   config: StackConfig,
-  upstream: { hosts: string[]; resolver?: string },
+  upstream: { hosts: string[]; resolver?: string; statusClients?: string[] },
   opts: pulumi.CustomResourceOptions,
 ) {
-  const localImage = (image: string, dockerfile: string, args: Record<string, string>) =>
-    new docker.Image(
-      `${name}-${image}-image`,
-      {
-        imageName: `${name}-${image}:latest`,
-        skipPush: true,
-        build: { context: repositoryRoot, dockerfile: join(repositoryRoot, dockerfile), args },
-      },
-      opts,
-    );
+  const build = (image: string, dockerfile: string, args: Record<string, string>) =>
+    localImage(name, image, dockerfile, args, opts);
   return {
-    app: localImage('api', 'app/Dockerfile', { NODE_BASE: config.appBaseImage }),
-    nginx: localImage('nginx', 'nginx/Dockerfile', {
+    app: build('api', 'app/Dockerfile', { NODE_BASE: config.appBaseImage }),
+    nginx: build('nginx', 'nginx/Dockerfile', {
       NODE_BASE: config.appBaseImage,
       NGINX_BASE: config.nginxBaseImage,
       UPSTREAMS: upstream.hosts.join(','),
       ...(upstream.resolver === undefined ? {} : { RESOLVER: upstream.resolver }),
+      ...(upstream.statusClients === undefined
+        ? {}
+        : { STATUS_CLIENTS: upstream.statusClients.join(',') }),
       PORT: String(nginxPort),
       APP_PORT: String(appPort),
       LOGIN_RATE: config.loginRate,

@@ -141,6 +141,36 @@ export const stackConfigSchema = {
     parse: text,
     default: 'node.role==manager',
   }),
+  overlaySubnet: setting({
+    env: 'overlaySubnet',
+    doc: "Swarm: the overlay network's address range; nginx shows its status counters to it alone. Pick one no other network of the nodes uses.",
+    parse: text,
+    default: '10.77.0.0/16',
+  }),
+  prometheusBaseImage: setting({
+    env: 'prometheusBaseImage',
+    doc: "Swarm: the Debian bookworm image the Prometheus image is built on (it installs Debian's prometheus package).",
+    parse: imageReference,
+    default: 'debian:bookworm-slim',
+  }),
+  scrapeInterval: setting({
+    env: 'scrapeInterval',
+    doc: "Swarm: how often Prometheus looks up the app's tasks and scrapes each, such as 15s.",
+    parse: durationSeconds,
+    default: 15,
+  }),
+  taskDownAfter: setting({
+    env: 'taskDownAfter',
+    doc: 'Swarm: how long a task may go unscraped, or the service short of tasks, before the alert fires.',
+    parse: durationSeconds,
+    default: 60,
+  }),
+  p95BudgetMs: setting({
+    env: 'p95BudgetMs',
+    doc: "Swarm: the p95 latency, in ms, above which Prometheus's LatencyP95OverBudget alert fires.",
+    parse: integerFrom(1, 600_000),
+    default: 500,
+  }),
   databaseUrl: optional({
     env: 'databaseUrl',
     doc: 'Swarm: a PostgreSQL server of your own (a managed database), postgres://user@host:5432/dbname without the password (that is the databasePassword secret); unset: a PostgreSQL service in the stack.',

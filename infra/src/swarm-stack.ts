@@ -3,24 +3,28 @@
  * the signing key and the database password as Swarm secrets (files in the tasks, never the
  * environment), PostgreSQL as a service pinned to the node that holds its volume (or a database
  * of the user's own), the app as a replicated service that rolls start-first behind its health
- * check and rolls itself back, and nginx published on the node, following the app's tasks
- * through Docker's DNS.
+ * check and rolls itself back, nginx published on the node, following the app's tasks
+ * through Docker's DNS, and Prometheus, which finds and scrapes every task the same way.
  *
  * This kernel's facts shape it: service virtual IPs and the ingress routing mesh need IPVS, which
  * not every host has, so every service answers by DNS round robin (`dnsrr`) and nginx publishes
  * in host mode. Both work on ordinary hosts too.
  */
+import { join } from 'node:path';
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 import {
   appSettings,
   declareImages,
   engineOptions,
+  localImage,
   nginxPort,
   stopGraceSeconds,
   type StackResources,
 } from './production-stack.ts';
 import { containerMemoryNeededMb, type StackConfig } from './stack-config.ts';
+
+const prometheusFolder = join(import.meta.dirname, '..', 'prometheus');
 
 const mebibytes = (value: number) => value * 1024 * 1024;
 
@@ -29,6 +33,11 @@ export const secretFiles = {
   signingKey: '/run/secrets/jwt_signing_key',
   databasePassword: '/run/secrets/database_password',
 };
+
+/** Each task's metrics (worker 0 answers with the sum over the task's pm2 workers). */
+export const metricsPort = 9464;
+/** Prometheus's port on the overlay network; not published. */
+export const prometheusPort = 9090;
 
 /** The database's user and name in the PostgreSQL service. */
 const database = { user: 'kit', name: 'kit', port: 5432 };
@@ -159,6 +168,10 @@ function declareApp(
       `JWT_SIGNING_KEY_FILE=${secretFiles.signingKey}`,
       `DATABASE_URL=${databaseUrl}`,
       `DATABASE_PASSWORD_FILE=${secretFiles.databasePassword}`,
+      // Prometheus scrapes every task over the overlay; the port is not published.
+      `METRICS_PORT=${metricsPort}`,
+      'METRICS_HOST=0.0.0.0',
+      `NGINX_STATUS_URL=http://${name}-nginx:${nginxPort}/nginx_status`,
     ].map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]),
   );
   const workers = config.workersPerContainer === 'max' ? 1 : Number(config.workersPerContainer);
@@ -264,6 +277,63 @@ function declareNginx(
   );
 }
 
+/**
+ * Prometheus with the stack's scrape config and alert rules baked into its image
+ * (infra/prometheus/), its data on a volume, so pinned like the database to the node holding it.
+ */
+function declarePrometheus(
+  name: string,
+  config: StackConfig,
+  network: docker.Network,
+  opts: pulumi.CustomResourceOptions,
+): docker.Service {
+  const image = localImage(
+    name,
+    'prometheus',
+    'infra/prometheus/Dockerfile',
+    {
+      DEBIAN_BASE: config.prometheusBaseImage,
+      APP_TASKS: `tasks.${name}-app`,
+      METRICS_PORT: String(metricsPort),
+      SCRAPE_INTERVAL: `${config.scrapeInterval}s`,
+      EXPECTED_TASKS: String(config.replicas),
+      TASK_DOWN_AFTER: `${config.taskDownAfter}s`,
+      P95_BUDGET_SECONDS: String(config.p95BudgetMs / 1000),
+    },
+    opts,
+    prometheusFolder,
+  );
+  const data = new docker.Volume(
+    `${name}-prometheus-data`,
+    { name: `${name}-prometheus-data` },
+    opts,
+  );
+  return new docker.Service(
+    `${name}-prometheus`,
+    {
+      name: `${name}-prometheus`,
+      mode: { replicated: { replicas: 1 } },
+      taskSpec: {
+        containerSpec: {
+          image: image.repoDigest,
+          readOnly: true,
+          capDrops: ['ALL'],
+          mounts: [{ type: 'volume', source: data.name, target: '/prometheus' }],
+          stopGracePeriod: '30s',
+        },
+        placement: { constraints: ['node.role==manager'] },
+        resources: { limits: { memoryBytes: mebibytes(512) } },
+        ...onOverlay(network),
+      },
+      endpointSpec: { mode: 'dnsrr' },
+      // One server per data folder.
+      ...stopFirst('10s'),
+      convergeConfig: converge,
+    },
+    opts,
+  );
+}
+
 export function declareSwarmStack(
   name: string,
   config: StackConfig,
@@ -274,7 +344,13 @@ export function declareSwarmStack(
   // migration by hand or a look at the database.
   const network = new docker.Network(
     `${name}-overlay`,
-    { name: `${name}-overlay`, driver: 'overlay', attachable: true },
+    {
+      name: `${name}-overlay`,
+      driver: 'overlay',
+      attachable: true,
+      // Known in advance: nginx's image lets this range, the app's tasks, read its status.
+      ipamConfigs: [{ subnet: config.overlaySubnet }],
+    },
     opts,
   );
   // Secrets are immutable in Swarm: named by Pulumi, a new value is a new secret, and the
@@ -293,7 +369,11 @@ export function declareSwarmStack(
   const images = declareImages(
     name,
     config,
-    { hosts: [`tasks.${appService}`], resolver: '127.0.0.11' },
+    {
+      hosts: [`tasks.${appService}`],
+      resolver: '127.0.0.11',
+      statusClients: [config.overlaySubnet],
+    },
     opts,
   );
   const postgres =
@@ -314,9 +394,10 @@ export function declareSwarmStack(
     { ...opts, dependsOn: postgres },
   );
   const nginx = declareNginx(name, config, images.nginx.repoDigest, network, opts);
+  const prometheus = declarePrometheus(name, config, network, opts);
   return {
     url: `http://127.0.0.1:${config.publicPort}/`,
     containers: [],
-    services: [...postgres, app, nginx],
+    services: [...postgres, app, nginx, prometheus],
   };
 }

@@ -49,6 +49,63 @@ const runningImages = () =>
     ]),
   );
 
+/**
+ * An answer of Prometheus's HTTP API. Prometheus publishes no port: a one-off container on the
+ * stack's attachable overlay network asks it, as an operator's would.
+ */
+let probes = 0;
+function prometheusApi(path: string): { data: unknown } {
+  probes += 1;
+  const script = `fetch(process.argv[1]).then((r) => r.text()).then((t) => process.stdout.write(t))`;
+  const output = docker([
+    'run',
+    '--rm',
+    '--name',
+    `${prefix}probe-${probes}`,
+    '--network',
+    `${prefix}overlay`,
+    localBaseImages.node,
+    'node',
+    '-e',
+    script,
+    `http://${prefix}prometheus:9090${path}`,
+  ]);
+  return JSON.parse(output) as { data: unknown };
+}
+
+interface Target {
+  labels: Record<string, string>;
+  health: string;
+}
+interface Alert {
+  labels: Record<string, string>;
+  state: string;
+}
+
+const appTargets = () =>
+  (prometheusApi('/api/v1/targets').data as { activeTargets: Target[] }).activeTargets.filter(
+    (target) => target.labels.job === 'app',
+  );
+
+/** The value of a query that yields one number. */
+const queryValue = (query: string) => {
+  const data = prometheusApi(`/api/v1/query?query=${encodeURIComponent(query)}`).data as {
+    result: { value: [number, string] }[];
+  };
+  return Number(data.result[0]?.value[1]);
+};
+
+/** Polls until `check` returns a value, or fails with `what` after `seconds`. */
+async function eventually<T>(what: string, seconds: number, check: () => T | undefined) {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const found = check();
+    if (found !== undefined) return found;
+    assert.ok(Date.now() < deadline, `${what} within ${seconds} s`);
+    await sleep(1000);
+  }
+}
+
 /** What this stack may leave on the engine. */
 const kinds: ResourceKind[] = ['service', 'secret', 'container', 'network', 'volume'];
 
@@ -137,7 +194,12 @@ describe('the Pulumi program on a real Docker Swarm', { timeout: 20 * 60_000 }, 
 
   before(async (context) => {
     requireEngine();
-    for (const base of [localBaseImages.node, localBaseImages.nginx, localBaseImages.postgres]) {
+    for (const base of [
+      localBaseImages.node,
+      localBaseImages.nginx,
+      localBaseImages.postgres,
+      localBaseImages.debian,
+    ]) {
       assert.ok(imageExists(base), `${base} is missing: run npm run base-images`);
     }
     if (docker(['info', '--format', '{{.Swarm.LocalNodeState}}']) === 'inactive') {
@@ -156,6 +218,10 @@ describe('the Pulumi program on a real Docker Swarm', { timeout: 20 * 60_000 }, 
         appBaseImage: localBaseImages.node,
         nginxBaseImage: localBaseImages.nginx,
         postgresBaseImage: localBaseImages.postgres,
+        prometheusBaseImage: localBaseImages.debian,
+        // Quick enough for a test to see an alert fire.
+        scrapeInterval: '2s',
+        taskDownAfter: '4s',
       },
       stackName,
     );
@@ -201,6 +267,62 @@ describe('the Pulumi program on a real Docker Swarm', { timeout: 20 * 60_000 }, 
       const again = await send('POST', `${api}api/token/refresh/`, { json: { refresh } });
       assert.equal(again.status, 401, `attempt ${n + 1}: ${again.text}`);
     }
+  });
+
+  it("has Prometheus scrape every app task, with each task's workers and nginx's counters", async () => {
+    const targets = await eventually('Prometheus scraping both tasks', 60, () => {
+      const found = appTargets();
+      return found.length === 2 && found.every((t) => t.health === 'up') ? found : undefined;
+    });
+    const taskAddresses = appContainers().map((id) =>
+      docker([
+        'inspect',
+        '--format',
+        '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}',
+        id,
+      ]),
+    );
+    assert.deepEqual(
+      targets.map((t) => t.labels.instance).sort(),
+      taskAddresses.map((address) => `${address}:9464`).sort(),
+    );
+    assert.equal(queryValue('sum(app_worker_up)'), 2);
+    assert.equal(queryValue('min(nginx_up)'), 1);
+    assert.ok(queryValue('sum(http_requests_total)') > 0);
+  });
+
+  it('fires AppTaskDown when a task stops answering, and clears it once the task is back', async () => {
+    const [victim] = appContainers();
+    const address = docker([
+      'inspect',
+      '--format',
+      '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}',
+      victim ?? '',
+    ]);
+    // Frozen, not killed: Swarm would replace a killed task before the alert had a chance.
+    docker(['pause', victim ?? '']);
+    try {
+      const alert = await eventually('AppTaskDown firing', 60, () =>
+        (prometheusApi('/api/v1/alerts').data as { alerts: Alert[] }).alerts.find(
+          (a) => a.labels.alertname === 'AppTaskDown' && a.state === 'firing',
+        ),
+      );
+      assert.equal(alert.labels.instance, `${address}:9464`);
+    } finally {
+      // Swarm may have replaced the unhealthy task meanwhile: then there is nothing to thaw.
+      runDocker({ args: ['unpause', victim ?? ''] });
+    }
+    await eventually('AppTaskDown cleared', 90, () =>
+      (prometheusApi('/api/v1/alerts').data as { alerts: Alert[] }).alerts.some(
+        (a) => a.labels.alertname === 'AppTaskDown',
+      )
+        ? undefined
+        : true,
+    );
+    await eventually('two app tasks again', 90, () =>
+      appContainers().length === 2 ? true : undefined,
+    );
+    await waitForOk(`${api}readyz`, 60_000);
   });
 
   it('rolls a new app image out under steady load without a failed request', async (context) => {

@@ -46,19 +46,21 @@ function plainStrings(value: unknown): string[] {
 }
 
 describe('the Pulumi program with target swarm', () => {
-  it('declares an overlay network, two secrets, the images, and PostgreSQL, app and nginx services', async () => {
+  it('declares an overlay network, two secrets, the images, and PostgreSQL, app, nginx and Prometheus services', async () => {
     const run = await runProgram(swarm);
     const [network] = ofType(run, 'docker:index/network:Network');
     assert.deepEqual(network?.inputs, {
       name: 'prodstack-test-overlay',
       driver: 'overlay',
       attachable: true,
+      ipamConfigs: [{ subnet: '10.77.0.0/16' }],
     });
     assert.equal(ofType(run, 'docker:index/secret:Secret').length, 2);
     assert.deepEqual(run.serviceNames, [
       'prodstack-test-postgres',
       'prodstack-test-app',
       'prodstack-test-nginx',
+      'prodstack-test-prometheus',
     ]);
     assert.deepEqual(run.containerNames, []);
   });
@@ -173,8 +175,15 @@ describe('the Pulumi program with target swarm', () => {
 
   it('uses a database of the user’s own instead, when databaseUrl names one', async () => {
     const run = await runProgram({ ...swarm, databaseUrl: 'postgres://kit@db.internal:5432/kit' });
-    assert.deepEqual(run.serviceNames, ['prodstack-test-app', 'prodstack-test-nginx']);
-    assert.equal(ofType(run, 'docker:index/volume:Volume').length, 0);
+    assert.deepEqual(run.serviceNames, [
+      'prodstack-test-app',
+      'prodstack-test-nginx',
+      'prodstack-test-prometheus',
+    ]);
+    assert.deepEqual(
+      ofType(run, 'docker:index/volume:Volume').map((volume) => volume.inputs.name),
+      ['prodstack-test-prometheus-data'],
+    );
     assert.equal(
       serviceNamed(run.resources, 'app').taskSpec.containerSpec.env.DATABASE_URL,
       'postgres://kit@db.internal:5432/kit',
@@ -204,6 +213,47 @@ describe('the Pulumi program with target swarm', () => {
     const grace = Number(String(spec.stopGracePeriod).replace(/s$/, ''));
     assert.ok(grace * 1000 > (ecosystem.apps[0]?.kill_timeout ?? Infinity));
     assert.equal(serviceNamed(run.resources, 'app').taskSpec.restartPolicy.window, '0s');
+  });
+
+  it("has Prometheus find the app's tasks by DNS and scrape each task's metrics port", async () => {
+    const run = await runProgram({
+      ...swarm,
+      replicas: '3',
+      scrapeInterval: '5s',
+      p95BudgetMs: '250',
+    });
+    const env = serviceNamed(run.resources, 'app').taskSpec.containerSpec.env;
+    assert.equal(env.METRICS_PORT, '9464');
+    assert.equal(env.METRICS_HOST, '0.0.0.0');
+    assert.equal(env.NGINX_STATUS_URL, 'http://prodstack-test-nginx:8080/nginx_status');
+    const [image] = ofType(run, 'docker:index/image:Image').filter((i) =>
+      i.name.endsWith('prometheus-image'),
+    );
+    assert.deepEqual((image?.inputs.build as { args: Inputs }).args, {
+      DEBIAN_BASE: 'debian:bookworm-slim',
+      APP_TASKS: 'tasks.prodstack-test-app',
+      METRICS_PORT: '9464',
+      SCRAPE_INTERVAL: '5s',
+      EXPECTED_TASKS: '3',
+      TASK_DOWN_AFTER: '60s',
+      P95_BUDGET_SECONDS: '0.25',
+    });
+    const prometheus = serviceNamed(run.resources, 'prometheus');
+    assert.deepEqual(prometheus.taskSpec.placement?.constraints, ['node.role==manager']);
+    assert.equal(prometheus.taskSpec.containerSpec.readOnly, true);
+  });
+
+  it('shows nginx_status to the overlay network alone, whose range it fixes', async () => {
+    const run = await runProgram({ ...swarm, overlaySubnet: '10.99.0.0/24' });
+    const [nginxImage] = ofType(run, 'docker:index/image:Image').filter((i) =>
+      i.name.endsWith('nginx-image'),
+    );
+    assert.equal(
+      (nginxImage?.inputs.build as { args: Inputs }).args.STATUS_CLIENTS,
+      '10.99.0.0/24',
+    );
+    const [network] = ofType(run, 'docker:index/network:Network');
+    assert.deepEqual(network?.inputs.ipamConfigs, [{ subnet: '10.99.0.0/24' }]);
   });
 
   it('needs the databasePassword secret', async () => {

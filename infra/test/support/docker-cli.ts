@@ -5,7 +5,7 @@
  * and nothing else. It understands exactly these @pulumi/docker inputs, and throws on any other,
  * so that an input the program adds cannot be silently left out of the test:
  *
- * - Network: name, driver, attachable
+ * - Network: name, driver, attachable, ipamConfigs (one, its subnet only)
  * - Volume: name
  * - Image: imageName, skipPush (must be true), buildOnPreview (preview only), build.context,
  *   build.dockerfile, build.args
@@ -79,10 +79,16 @@ const record = (value: unknown) => (value ?? {}) as Record<string, unknown>;
 const str = (value: unknown) => String(value);
 
 function network(name: string, inputs: Inputs): DockerStep {
-  const n = takeInputs(name, inputs, ['name', 'driver', 'attachable']);
+  const n = takeInputs(name, inputs, ['name', 'driver', 'attachable', 'ipamConfigs']);
   const args = ['network', 'create'];
   if (n.driver !== undefined) args.push('--driver', str(n.driver));
   if (n.attachable === true) args.push('--attachable');
+  if (n.ipamConfigs !== undefined) {
+    const pools = list(n.ipamConfigs);
+    if (pools.length !== 1) throw new Error(`${name}.ipamConfigs: only one pool is supported`);
+    const { subnet } = takeInputs(`${name}.ipamConfigs[0]`, record(pools[0]), ['subnet']);
+    args.push('--subnet', str(subnet));
+  }
   return {
     resource: name,
     dockerName: str(n.name),
