@@ -157,7 +157,8 @@ export function startMetricsServer(metrics: AppMetrics, options: MetricsServerOp
       (error: unknown) => res.writeHead(500).end(`${(error as Error).message}\n`),
     );
   });
-  const listen = () => server.listen(options.basePort + options.instance, options.host ?? '127.0.0.1');
+  const listen = () =>
+    server.listen(options.basePort + options.instance, options.host ?? '127.0.0.1');
   server.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') setTimeout(listen, 500).unref();
     else throw error;
