@@ -5,6 +5,8 @@
  *   --once          print one view and exit (rates over a 1 s window)
  *   --json          with --once: the snapshot as JSON, for scripts
  *   --url <url>     another stack's metrics endpoint (its workers then come from the metrics alone)
+ *   --prometheus <url>  a deployed stack through its Prometheus (the Swarm target's): every
+ *                   task's workers, from Prometheus's federation of what it last scraped
  *   --interval <s>  seconds between refreshes (default 2)
  * Exit status with --once: 0, or 3 when the stack is not running.
  */
@@ -12,11 +14,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { listWorkers, type Worker } from '../stack/pm2-cluster.ts';
 import { readStackSettings } from '../stack/stack-settings.ts';
-import { buildSnapshot, scrape, type Scrape, type Snapshot } from './ops-snapshot.ts';
+import { buildSnapshot, federationOf, scrape, type Scrape, type Snapshot } from './ops-snapshot.ts';
 import { renderView } from './ops-view.ts';
 
 const usage =
-  'usage: npm run ops -- [--once [--json]] [--url <metrics url>] [--interval <seconds>]';
+  'usage: npm run ops -- [--once [--json]] [--url <metrics url> | --prometheus <url>] [--interval <seconds>]';
 
 function options() {
   const { values } = parseArgs({
@@ -24,6 +26,7 @@ function options() {
       once: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       url: { type: 'string' },
+      prometheus: { type: 'string' },
       interval: { type: 'string', default: '2' },
     },
   });
@@ -31,6 +34,8 @@ function options() {
   if (!(interval >= 0.5 && interval <= 60))
     throw new Error(`--interval: expected 0.5 to 60 seconds\n${usage}`);
   if (values.json && !values.once) throw new Error(`--json goes with --once\n${usage}`);
+  if (values.url !== undefined && values.prometheus !== undefined)
+    throw new Error(`--url or --prometheus, not both\n${usage}`);
   return { ...values, interval };
 }
 
@@ -40,9 +45,27 @@ interface Sources {
   workers: () => Worker[] | undefined;
 }
 
+/**
+ * The scrapes rates are taken between: the latest, and the one before it. Prometheus's federation
+ * answers the same scrape until it makes the next, so an unchanged one does not replace them.
+ */
+class Scrapes {
+  latest: Scrape | undefined;
+  earlier: Scrape | undefined;
+  /** What `current` is compared with. */
+  before(current: Scrape): Scrape | undefined {
+    return current.at === this.latest?.at ? this.earlier : this.latest;
+  }
+  add(current: Scrape | undefined): void {
+    if (current === undefined || current.at === this.latest?.at) return;
+    this.earlier = this.latest;
+    this.latest = current;
+  }
+}
+
 async function take(
   sources: Sources,
-  previous: Scrape | undefined,
+  scrapes: Scrapes,
 ): Promise<{ snapshot: Snapshot; current?: Scrape }> {
   let current: Scrape | undefined;
   let problem: string | null = null;
@@ -61,30 +84,50 @@ async function take(
       .join('; ');
   }
   return {
-    snapshot: buildSnapshot(sources.metricsUrl, current, previous, workers, problem),
+    snapshot: buildSnapshot(
+      sources.metricsUrl,
+      current,
+      current && scrapes.before(current),
+      workers,
+      problem,
+    ),
     current,
   };
 }
 
 async function main(): Promise<void> {
   const opts = options();
-  const local = opts.url === undefined;
+  const local = opts.url === undefined && opts.prometheus === undefined;
   const sources: Sources = {
-    metricsUrl: opts.url ?? `http://127.0.0.1:${readStackSettings().metricsPort}/metrics`,
+    metricsUrl:
+      opts.url ??
+      (opts.prometheus === undefined
+        ? `http://127.0.0.1:${readStackSettings().metricsPort}/metrics`
+        : federationOf(opts.prometheus)),
     workers: () => (local ? listWorkers() : undefined),
   };
 
+  const scrapes = new Scrapes();
   if (opts.once) {
-    const first = await take(sources, undefined);
-    if (first.current) await sleep(1000);
-    const { snapshot } = first.current ? await take(sources, first.current) : first;
+    let taken = await take(sources, scrapes);
+    scrapes.add(taken.current);
+    // Rates need a second scrape: a second later, or Prometheus's next (up to a minute).
+    const deadline = Date.now() + 60_000;
+    if (opts.prometheus !== undefined && taken.current) {
+      process.stderr.write("ops: waiting for Prometheus's next scrape, for the rates\n");
+    }
+    while (taken.current && scrapes.earlier === undefined && Date.now() < deadline) {
+      await sleep(1000);
+      taken = await take(sources, scrapes);
+      scrapes.add(taken.current);
+    }
+    const { snapshot } = taken;
     if (opts.json) process.stdout.write(`${JSON.stringify(snapshot, null, 2)}\n`);
     else process.stdout.write(`${renderView(snapshot, opts.interval).join('\n')}\n`);
     if (!snapshot.running) process.exitCode = 3;
     return;
   }
 
-  let previous: Scrape | undefined;
   const leave = () => {
     process.stdout.write('\x1b[?25h\n');
     process.exit(0);
@@ -93,8 +136,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', leave);
   process.stdout.write('\x1b[?25l\x1b[2J'); // hide the cursor, clear the screen once
   for (;;) {
-    const { snapshot, current } = await take(sources, previous);
-    previous = current ?? previous;
+    const { snapshot, current } = await take(sources, scrapes);
+    scrapes.add(current);
     // Home, draw each line over the last frame's, clear what is left below.
     const lines = renderView(snapshot, opts.interval).map((line) => `${line}\x1b[K`);
     process.stdout.write(`\x1b[H${lines.join('\n')}\n\x1b[J`);

@@ -13,6 +13,8 @@ export interface Scrape {
 }
 
 export interface WorkerView {
+  /** The task (Prometheus's instance: address:port) the worker runs in, read through Prometheus. */
+  task: string | null;
   worker: number | null;
   pid: number;
   status: string;
@@ -53,10 +55,22 @@ export interface Snapshot {
   } | null;
 }
 
+/** Every series Prometheus last scraped from the app's tasks, each with its task's instance. */
+export const federationOf = (prometheus: string) =>
+  `${prometheus.replace(/\/+$/, '')}/federate?match[]=${encodeURIComponent('{job="app"}')}`;
+
+/**
+ * One read of the metrics. `at` is when they were taken: now for a live endpoint, Prometheus's
+ * last scrape through its federation, so that rates span the scrapes it made.
+ */
 export async function scrape(url: string): Promise<Scrape> {
   const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
   if (!response.ok) throw new Error(`${url} answered ${response.status}`);
-  return { at: Date.now(), samples: parsePrometheusText(await response.text()) };
+  const samples = parsePrometheusText(await response.text());
+  const taken = samples.flatMap((sample) =>
+    sample.timestamp === undefined ? [] : [sample.timestamp],
+  );
+  return { at: taken.length > 0 ? Math.max(...taken) : Date.now(), samples };
 }
 
 /** A latency quantile from the request histogram's growth between two scrapes, as Prometheus's histogram_quantile estimates it. */
@@ -110,18 +124,27 @@ function workerViews(
   window: number,
   pm2Workers: Worker[] | undefined,
 ): WorkerView[] {
-  // Workers that answered the scrape; one that did not has no pid to join on.
+  // Workers that answered the scrape; one that did not has no pid to join on. Through
+  // Prometheus every task's workers come at once, told apart by their instance label.
   const fromMetrics = samples.filter((s) => s.name === metricNames.workerUp && s.labels.pid);
-  const workerOf = (pid: number) => fromMetrics.find((s) => s.labels.pid === String(pid));
-  const workerSample = (name: string, pid: number, from: Sample[]) =>
-    from.find((s) => s.name === name && s.labels.pid === String(pid))?.value;
-  const workerRow = (pid: number, pm2: Worker | undefined): WorkerView => {
-    const inMetrics = workerOf(pid);
+  const sameWorker = (s: Sample, pid: number, task: string | undefined) =>
+    s.labels.pid === String(pid) && s.labels.instance === task;
+  const workerSample = (name: string, pid: number, task: string | undefined, from: Sample[]) =>
+    from.find((s) => s.name === name && sameWorker(s, pid, task))?.value;
+  const workerRow = (
+    pid: number,
+    task: string | undefined,
+    pm2: Worker | undefined,
+  ): WorkerView => {
+    const inMetrics = fromMetrics.find((s) => sameWorker(s, pid, task));
     const worker = inMetrics?.labels.worker;
-    const ready = workerSample(metricNames.workerReady, pid, samples);
-    const workerRequests = workerSample(metricNames.workerRequests, pid, samples) ?? 0;
-    const earlier = before ? workerSample(metricNames.workerRequests, pid, before) : undefined;
+    const ready = workerSample(metricNames.workerReady, pid, task, samples);
+    const workerRequests = workerSample(metricNames.workerRequests, pid, task, samples) ?? 0;
+    const earlier = before
+      ? workerSample(metricNames.workerRequests, pid, task, before)
+      : undefined;
     return {
+      task: task ?? null,
       worker: worker === undefined ? null : Number(worker),
       pid,
       status: pm2?.status ?? (inMetrics ? 'up' : 'unknown'),
@@ -136,13 +159,24 @@ function workerViews(
     };
   };
   const workers = pm2Workers
-    ? pm2Workers.map((w) => workerRow(w.pid, w))
-    : fromMetrics.map((s) => workerRow(Number(s.labels.pid), undefined));
-  return workers.sort((a, b) => (a.worker ?? 99) - (b.worker ?? 99) || a.pid - b.pid);
+    ? pm2Workers.map((w) => workerRow(w.pid, undefined, w))
+    : fromMetrics.map((s) => workerRow(Number(s.labels.pid), s.labels.instance, undefined));
+  return workers.sort(
+    (a, b) =>
+      (a.task ?? '').localeCompare(b.task ?? '', undefined, { numeric: true }) ||
+      (a.worker ?? 99) - (b.worker ?? 99) ||
+      a.pid - b.pid,
+  );
 }
 
-/** nginx's stub_status as the metrics export it; null where the stack has no nginx. */
-function nginxView(samples: Sample[]): Snapshot['nginx'] {
+/**
+ * nginx's stub_status as the metrics export it; null where the stack has no nginx. Every task
+ * exports the same nginx: through Prometheus, one task's copy is read (one that reached it).
+ */
+function nginxView(all: Sample[]): Snapshot['nginx'] {
+  const ups = all.filter((s) => s.name === metricNames.nginxUp);
+  const task = (ups.find((s) => s.value === 1) ?? ups[0])?.labels.instance;
+  const samples = all.filter((s) => s.labels.instance === task);
   const sum = (name: string) => total(samples, name);
   return samples.some((s) => s.name === metricNames.nginxUp)
     ? {

@@ -1,6 +1,6 @@
 /** The ops view as lines of text, none wider than 80 columns: the width of a default terminal. */
 import { duration, megabytes } from '../tools/format-units.ts';
-import type { Snapshot } from './ops-snapshot.ts';
+import type { Snapshot, WorkerView } from './ops-snapshot.ts';
 
 export const viewWidth = 80;
 
@@ -20,6 +20,46 @@ function readiness(ready: boolean | null, status: string): string {
   if (status !== 'online' && status !== 'up') return '-';
   if (ready === null) return '?';
   return ready ? 'yes' : 'NO';
+}
+
+const requestRate = (w: WorkerView) =>
+  w.requests_per_second === null ? '-' : count(Math.round(w.requests_per_second));
+
+/** The local stack: pm2's view of each worker beside its share of the metrics. */
+function workerRows(workers: WorkerView[]): string[] {
+  return [
+    'worker  pid      status    ready  cpu    memory    restarts  uptime     req/s',
+    ...workers.map((w) =>
+      [
+        cell(w.worker === null ? '?' : String(w.worker), 8),
+        cell(String(w.pid), 9),
+        cell(w.status, 10),
+        cell(readiness(w.ready, w.status), 7),
+        cell(w.cpu_percent === null ? '-' : `${w.cpu_percent}%`, 7),
+        cell(w.memory_bytes === null ? '-' : megabytes(w.memory_bytes), 10),
+        cell(w.restarts === null ? '-' : String(w.restarts), 10),
+        cell(w.uptime_seconds === null ? '-' : duration(w.uptime_seconds), 11),
+        requestRate(w),
+      ].join(''),
+    ),
+  ];
+}
+
+/** A deployed stack read through Prometheus: every task's workers, by the task's address. */
+function taskRows(workers: WorkerView[]): string[] {
+  return [
+    'task                   worker  pid      status    ready  req/s',
+    ...workers.map((w) =>
+      [
+        cell(w.task ?? '?', 23),
+        cell(w.worker === null ? '?' : String(w.worker), 8),
+        cell(String(w.pid), 9),
+        cell(w.status, 10),
+        cell(readiness(w.ready, w.status), 7),
+        requestRate(w),
+      ].join(''),
+    ),
+  ];
 }
 
 export function renderView(snapshot: Snapshot, refreshSeconds: number): string[] {
@@ -45,23 +85,9 @@ export function renderView(snapshot: Snapshot, refreshSeconds: number): string[]
     )}   p50 ${ms(snapshot.latency_ms.p50)}   p95 ${ms(snapshot.latency_ms.p95)}   failed logins ${fixed(snapshot.failed_logins_per_minute, 0, '/min')}`,
     `totals   ${count(snapshot.requests_total)} requests  ${count(snapshot.tokens.issued)} logins  ${count(snapshot.tokens.refreshed)} refreshes  ${count(snapshot.tokens.reuse_detected)} reused`,
     '',
-    'worker  pid      status    ready  cpu    memory    restarts  uptime     req/s',
   );
-  for (const w of snapshot.workers) {
-    lines.push(
-      [
-        cell(w.worker === null ? '?' : String(w.worker), 8),
-        cell(String(w.pid), 9),
-        cell(w.status, 10),
-        cell(readiness(w.ready, w.status), 7),
-        cell(w.cpu_percent === null ? '-' : `${w.cpu_percent}%`, 7),
-        cell(w.memory_bytes === null ? '-' : megabytes(w.memory_bytes), 10),
-        cell(w.restarts === null ? '-' : String(w.restarts), 10),
-        cell(w.uptime_seconds === null ? '-' : duration(w.uptime_seconds), 11),
-        w.requests_per_second === null ? '-' : count(Math.round(w.requests_per_second)),
-      ].join(''),
-    );
-  }
+  if (snapshot.workers.some((w) => w.task !== null)) lines.push(...taskRows(snapshot.workers));
+  else lines.push(...workerRows(snapshot.workers));
   if (snapshot.workers.length === 0) lines.push('(no workers)');
   for (const r of snapshot.restarted) {
     lines.push(

@@ -7,9 +7,11 @@ export interface Sample {
   name: string;
   labels: Record<string, string>;
   value: number;
+  /** When the value was taken, in ms: Prometheus's federation says so, a live endpoint not. */
+  timestamp?: number;
 }
 
-const sampleLine = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)/;
+const sampleLine = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+(-?\d+))?/;
 const labelPair = /([a-zA-Z_]\w*)="((?:[^"\\]|\\.)*)"/g;
 
 export function parsePrometheusText(text: string): Sample[] {
@@ -18,12 +20,17 @@ export function parsePrometheusText(text: string): Sample[] {
     if (line.startsWith('#') || line.trim() === '') continue;
     const match = sampleLine.exec(line);
     if (!match) continue;
-    const [, name = '', labelText = '', raw = ''] = match;
+    const [, name = '', labelText = '', raw = '', timestamp] = match;
     const labels: Record<string, string> = {};
     for (const [, key = '', value = ''] of labelText.matchAll(labelPair)) {
       labels[key] = value.replace(/\\(.)/g, (_m, c: string) => (c === 'n' ? '\n' : c));
     }
-    samples.push({ name, labels, value: Number(raw) });
+    samples.push({
+      name,
+      labels,
+      value: Number(raw),
+      ...(timestamp === undefined ? {} : { timestamp: Number(timestamp) }),
+    });
   }
   return samples;
 }

@@ -9,7 +9,10 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { join } from 'node:path';
 import { send } from '../../tools/testing/http-client.ts';
+import { runScript } from '../../tools/testing/run-script.ts';
+import type { Snapshot } from '../../ops/ops-snapshot.ts';
 import { failuresOf, startRequestLoop, type LoopCounts } from '../../tools/testing/request-loop.ts';
 import { imageExists, requireEngine } from '../../tools/docker.ts';
 import { localBaseImages } from '../../tools/base-images/local-base-images.ts';
@@ -72,6 +75,18 @@ function prometheusApi(path: string): { data: unknown } {
   ]);
   return JSON.parse(output) as { data: unknown };
 }
+
+/** A TCP forwarder from the container's port 9090 to the host named by its argument. */
+const forwardScript = [
+  "const net = require('node:net');",
+  'net.createServer((client) => {',
+  '  const server = net.connect(9090, process.argv[1]);',
+  "  client.pipe(server).pipe(client).on('error', () => server.destroy());",
+  "  server.on('error', () => client.destroy());",
+  '}).listen(9090);',
+].join('\n');
+
+const opsCli = join(import.meta.dirname, '..', '..', 'ops', 'ops-cli.ts');
 
 interface Target {
   labels: Record<string, string>;
@@ -289,6 +304,50 @@ describe('the Pulumi program on a real Docker Swarm', { timeout: 20 * 60_000 }, 
     assert.equal(queryValue('sum(app_worker_up)'), 2);
     assert.equal(queryValue('min(nginx_up)'), 1);
     assert.ok(queryValue('sum(http_requests_total)') > 0);
+  });
+
+  it('shows every task in npm run ops, through Prometheus reached by a forwarder on the network', async () => {
+    const port = await freePort();
+    const forwarder = `${prefix}prometheus-forward`;
+    // As infra/README.md has the operator do it: Prometheus publishes no port of its own.
+    docker([
+      'run',
+      '--detach',
+      '--rm',
+      '--name',
+      forwarder,
+      '--network',
+      `${prefix}overlay`,
+      '--publish',
+      `127.0.0.1:${port}:9090`,
+      localBaseImages.node,
+      'node',
+      '-e',
+      forwardScript,
+      `${prefix}prometheus`,
+    ]);
+    try {
+      await waitForOk(`http://127.0.0.1:${port}/-/ready`, 30_000);
+      const result = await runScript(opsCli, [
+        '--once',
+        '--json',
+        '--prometheus',
+        `http://127.0.0.1:${port}`,
+      ]);
+      assert.equal(result.code, 0, result.stderr);
+      const snapshot = JSON.parse(result.stdout) as Snapshot;
+      assert.deepEqual(
+        snapshot.workers.map((w) => w.task).sort(),
+        appTargets()
+          .map((t) => t.labels.instance)
+          .sort(),
+      );
+      assert.ok(snapshot.workers.every((w) => w.ready === true));
+      assert.equal(snapshot.nginx?.up, true);
+      assert.ok(snapshot.requests_total > 0);
+    } finally {
+      runDocker({ args: ['rm', '--force', forwarder] });
+    }
   });
 
   it('fires AppTaskDown when a task stops answering, and clears it once the task is back', async () => {

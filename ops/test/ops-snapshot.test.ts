@@ -106,4 +106,31 @@ describe('buildSnapshot', () => {
     assert.equal(down.running, false);
     assert.equal(down.nginx, null);
   });
+
+  it("lists every task's workers through Prometheus, and counts nginx once, not once per task", () => {
+    // Each task exports its own workers and the one nginx, Prometheus adds the task's instance.
+    const task = (instance: string, requests: number) =>
+      [
+        `http_requests_total{instance="${instance}",status="200"} ${requests} 1764316800000`,
+        `app_worker_up{instance="${instance}",worker="0",pid="20"} 1 1764316800000`,
+        `app_worker_ready{instance="${instance}",worker="0",pid="20"} 1 1764316800000`,
+        `app_worker_http_requests_total{instance="${instance}",worker="0",pid="20"} ${requests} 1764316800000`,
+        `nginx_up{instance="${instance}"} 1 1764316800000`,
+        `nginx_connections_active{instance="${instance}"} 9 1764316800000`,
+      ].join('\n');
+    const federated: Scrape = {
+      at: 1764316800000,
+      samples: parsePrometheusText(`${task('10.77.0.9:9464', 30)}\n${task('10.77.0.10:9464', 12)}`),
+    };
+    const snapshot = buildSnapshot('u', federated, undefined, undefined);
+    assert.equal(snapshot.requests_total, 42);
+    assert.deepEqual(
+      snapshot.workers.map((w) => [w.task, w.worker, w.pid, w.requests_total, w.ready]),
+      [
+        ['10.77.0.9:9464', 0, 20, 30, true],
+        ['10.77.0.10:9464', 0, 20, 12, true],
+      ],
+    );
+    assert.equal(snapshot.nginx?.active, 9);
+  });
 });

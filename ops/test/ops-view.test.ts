@@ -60,4 +60,19 @@ describe('renderView', () => {
     );
     assert.ok(lines.includes('Start it with `npm run stack -- up`.'));
   });
+
+  it("names each worker's task when read through Prometheus, within 80 columns", () => {
+    const federated = (instance: string) =>
+      metrics(5).replaceAll('{worker="0"', `{instance="${instance}",worker="0"`);
+    const snapshot = buildSnapshot(
+      'http://127.0.0.1:9090/federate',
+      scrape(2000, `${federated('10.77.0.9:9464')}\n${federated('10.77.255.254:9464')}`),
+      undefined,
+      undefined,
+    );
+    const lines = renderView(snapshot, 2);
+    assert.ok(lines.some((line) => /^task\s+worker\s+pid\s+status\s+ready\s+req\/s$/.test(line)));
+    assert.ok(lines.some((line) => /^10\.77\.255\.254:9464\s+0\s+4242\s+up\s+NO/.test(line)));
+    for (const line of lines) assert.ok(line.length <= viewWidth, line);
+  });
 });

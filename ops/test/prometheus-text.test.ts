@@ -27,6 +27,16 @@ describe('parsePrometheusText', () => {
     });
   });
 
+  it("keeps the time a sample was taken, as Prometheus's federation writes it", () => {
+    const [sample] = parsePrometheusText('app_ready{instance="10.0.0.5:9464"} 1 1764316800123\n');
+    assert.deepEqual(sample, {
+      name: 'app_ready',
+      labels: { instance: '10.0.0.5:9464' },
+      value: 1,
+      timestamp: 1764316800123,
+    });
+  });
+
   it('sums a series, or the samples whose labels pass a test', () => {
     const samples = parsePrometheusText(text);
     assert.equal(total(samples, 'http_requests_total'), 8);
