@@ -21,11 +21,15 @@ export const containerNginxPaths = {
   logDir: '/var/log/prodstack',
 };
 
-export function parseStatusClients(raw: string | undefined): string[] {
-  const clients = (raw ?? '')
+/** A comma-separated list, blanks and the spaces around each entry dropped. */
+const commaList = (raw: string | undefined) =>
+  (raw ?? '')
     .split(',')
-    .map((client) => client.trim())
-    .filter((client) => client !== '');
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+
+export function parseStatusClients(raw: string | undefined): string[] {
+  const clients = commaList(raw);
   const bad = clients.filter((client) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(client));
   if (bad.length > 0) {
     throw new ConfigError([
@@ -36,10 +40,7 @@ export function parseStatusClients(raw: string | undefined): string[] {
 }
 
 export function parseUpstreamHosts(raw: string | undefined): string[] {
-  const hosts = (raw ?? '')
-    .split(',')
-    .map((host) => host.trim())
-    .filter((host) => host !== '');
+  const hosts = commaList(raw);
   const bad = hosts.filter((host) => !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(host));
   if (hosts.length === 0 || bad.length > 0) {
     throw new ConfigError([
