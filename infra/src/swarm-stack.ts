@@ -36,8 +36,6 @@ export const secretFiles = {
 
 /** Each task's metrics (worker 0 answers with the sum over the task's pm2 workers). */
 export const metricsPort = 9464;
-/** Prometheus's port on the overlay network; not published. */
-export const prometheusPort = 9090;
 
 /** The database's user and name in the PostgreSQL service. */
 const database = { user: 'kit', name: 'kit', port: 5432 };
@@ -50,6 +48,10 @@ const restartAlways = { condition: 'any', delay: '2s', maxAttempts: 0, window: '
 
 /** `pulumi up` waits for the rollout, and fails when Swarm rolled it back. */
 const converge = { delay: '2s', timeout: '5m' };
+
+/** The named volume a one-task service keeps its data on. */
+const dataVolume = (name: string, service: string, opts: pulumi.CustomResourceOptions) =>
+  new docker.Volume(`${name}-${service}-data`, { name: `${name}-${service}-data` }, opts);
 
 const tmpfs = (target: string) => ({
   type: 'tmpfs',
@@ -102,7 +104,7 @@ function declarePostgres(
   password: docker.Secret,
   opts: pulumi.CustomResourceOptions,
 ): docker.Service {
-  const data = new docker.Volume(`${name}-postgres-data`, { name: `${name}-postgres-data` }, opts);
+  const data = dataVolume(name, 'postgres', opts);
   return new docker.Service(
     `${name}-postgres`,
     {
@@ -303,11 +305,7 @@ function declarePrometheus(
     opts,
     prometheusFolder,
   );
-  const data = new docker.Volume(
-    `${name}-prometheus-data`,
-    { name: `${name}-prometheus-data` },
-    opts,
-  );
+  const data = dataVolume(name, 'prometheus', opts);
   return new docker.Service(
     `${name}-prometheus`,
     {
