@@ -38,6 +38,15 @@ const lines = (text: string) => text.split('\n').filter((line) => line !== '');
 const appContainers = () =>
   lines(docker(['ps', '--quiet', '--filter', `label=com.docker.swarm.service.name=${appService}`]));
 
+/** A task container's address on the stack's network: what Prometheus knows it by. */
+const addressOf = (container: string) =>
+  docker([
+    'inspect',
+    '--format',
+    '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}',
+    container,
+  ]);
+
 /** The image each running task of the app runs, by the spec's reference. */
 const runningImages = () =>
   lines(
@@ -289,14 +298,7 @@ describe('the Pulumi program on a real Docker Swarm', { timeout: 20 * 60_000 }, 
       const found = appTargets();
       return found.length === 2 && found.every((t) => t.health === 'up') ? found : undefined;
     });
-    const taskAddresses = appContainers().map((id) =>
-      docker([
-        'inspect',
-        '--format',
-        '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}',
-        id,
-      ]),
-    );
+    const taskAddresses = appContainers().map(addressOf);
     assert.deepEqual(
       targets.map((t) => t.labels.instance).sort(),
       taskAddresses.map((address) => `${address}:9464`).sort(),
@@ -352,12 +354,7 @@ describe('the Pulumi program on a real Docker Swarm', { timeout: 20 * 60_000 }, 
 
   it('fires AppTaskDown when a task stops answering, and clears it once the task is back', async () => {
     const [victim] = appContainers();
-    const address = docker([
-      'inspect',
-      '--format',
-      '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}',
-      victim ?? '',
-    ]);
+    const address = addressOf(victim ?? '');
     // Frozen, not killed: Swarm would replace a killed task before the alert had a chance.
     docker(['pause', victim ?? '']);
     try {

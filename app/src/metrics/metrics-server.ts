@@ -146,8 +146,9 @@ function createMetricsHandler(metrics: AppMetrics, options: MetricsServerOptions
 }
 
 /**
- * Listens on host (127.0.0.1 unless given):basePort + instance. During `pm2 reload` the worker being replaced still
- * holds that port for a moment: the new one tries again until it is free.
+ * Listens on host (127.0.0.1 unless given), port basePort + instance. During `pm2 reload` the
+ * worker being replaced still holds that port for a moment: the new one tries again until it is
+ * free.
  */
 export function startMetricsServer(metrics: AppMetrics, options: MetricsServerOptions): Server {
   const handle = createMetricsHandler(metrics, options);
