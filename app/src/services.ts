@@ -26,12 +26,14 @@ export const userServiceFor = (config: Config, store: Store, clock: Clock) =>
   createUserService(store, clock, {
     scrypt: { ...owaspScryptParams, logN: config.passwordScryptLogN },
     throttle: {
-      perAccount: config.loginFailuresPerAccount,
+      perAccountAndAddress: config.loginFailuresPerAccountAndAddress,
       perAddress: config.loginFailuresPerAddress,
+      perAccount: config.loginFailuresPerAccount,
       windowSeconds: config.loginThrottleWindowSeconds,
     },
     updateLastLogin: config.updateLastLogin,
     hashConcurrency: config.passwordHashConcurrency,
+    loginQueueDepth: config.loginQueueDepth ?? 4 * config.passwordHashConcurrency,
   });
 
 function tokenServiceFor(

@@ -1,4 +1,4 @@
-/** `npm run users -- add|list|deactivate|set-password|import-django`: managing the API's users. */
+/** `npm run users -- add|list|deactivate|set-password|unlock|import-django`: managing the API's users. */
 import { epochSeconds, systemClock } from '../clock.ts';
 import { DjangoExportError, readDjangoExport } from '../django-import/django-export.ts';
 import { importDjango, type ImportSummary } from '../django-import/import-django.ts';
@@ -11,7 +11,9 @@ const usage = `usage: npm run users -- <command>
   add <username>            create a user; the password is prompted for, or read from stdin
   list                      list users
   deactivate <username>     stop a user from logging in
-  set-password <username>   change a password; revokes the user's refresh tokens
+  set-password <username>   change a password; revokes the user's refresh tokens and lifts
+                            the failed-login limits on the account
+  unlock <username>         lift the failed-login limits on the account, from every address
   import-django <file> [--dry-run]
                             bring over a Django + simplejwt deployment's users, passwords and
                             refresh tokens, from the output of
@@ -99,9 +101,15 @@ await runCommand(usage, async (context) => {
       return;
     case 'set-password': {
       const revoked = await users.setPassword(name, await readPassword());
-      out(`changed the password of "${name}"; revoked ${revoked} refresh token(s)`);
+      out(
+        `changed the password of "${name}"; revoked ${revoked} refresh token(s); lifted its failed-login limits`,
+      );
       return;
     }
+    case 'unlock':
+      await users.unlock(name);
+      out(`lifted the failed-login limits on "${name}"`);
+      return;
     default:
       throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
   }

@@ -22,7 +22,8 @@ const expected =
 
 /** The URL with its password replaced by ***, fit for a log line or an error. */
 export function withoutPassword(databaseUrl: string): string {
-  return databaseUrl.replace(/^(postgres(?:ql)?:\/\/[^:/@]*:)[^/]*@/i, '$1***@');
+  // Any scheme: a URL the app refuses (postgresql+psycopg://, mysql://) is echoed in the error.
+  return databaseUrl.replace(/^([a-z][\w+.-]*:\/\/[^:/@]*:)[^/]*@/i, '$1***@');
 }
 
 /**

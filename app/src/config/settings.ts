@@ -171,17 +171,28 @@ export const settings = {
     default: availableParallelism(),
     defaultText: 'the CPU count',
   }),
-  loginFailuresPerAccount: setting({
-    env: 'LOGIN_FAILURES_PER_ACCOUNT',
-    doc: 'Failed logins of one account per window before its logins get 429 without hashing; 0: no limit.',
+  loginQueueDepth: optional({
+    env: 'LOGIN_QUEUE_DEPTH',
+    doc: 'Logins that may wait for a password hash per process; past it, 503 at once. Unset: 4 × PASSWORD_HASH_CONCURRENCY.',
+    parse: integerFrom(1, 100_000),
+  }),
+  loginFailuresPerAccountAndAddress: setting({
+    env: 'LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS',
+    doc: 'Failed logins of one account from one client address per window before they get 429 without hashing; 0: no limit.',
     parse: integerFrom(0, 1_000_000),
     default: 10,
   }),
   loginFailuresPerAddress: setting({
     env: 'LOGIN_FAILURES_PER_ADDRESS',
-    doc: 'Failed logins from one client address per window before its logins get 429; 0: no limit.',
+    doc: 'Failed logins from one client address per window, whichever account, before its logins get 429; 0: no limit.',
     parse: integerFrom(0, 1_000_000),
     default: 50,
+  }),
+  loginFailuresPerAccount: setting({
+    env: 'LOGIN_FAILURES_PER_ACCOUNT',
+    doc: 'Failed logins of one account from all addresses per window: a ceiling on spread-out guessing, well above the per-address limit so nobody locks the owner out cheaply; 0: no limit.',
+    parse: integerFrom(0, 1_000_000),
+    default: 100,
   }),
   loginThrottleWindowSeconds: setting({
     env: 'LOGIN_THROTTLE_WINDOW',

@@ -68,15 +68,29 @@ export interface FailureWindow {
   windowStart: number;
 }
 
+/** A key under which login attempts are counted (an account, an address), and its limit. */
+export interface AttemptLimit {
+  key: string;
+  limit: number;
+}
+
+/** What `reserve` decided: counted, or refused until `retryAfterSeconds` have passed. */
+export type Reservation = { granted: true } | { granted: false; retryAfterSeconds: number };
+
 export interface LoginFailureRepository {
   /**
-   * Counts one failure against each key, atomically: in its current window, or in a new one
-   * starting `at` when the last began `windowSeconds` or more ago.
+   * Counts one attempt against every key, all or nothing, atomically across processes: refused,
+   * counting nothing, when any key has reached its limit in its open window (a window opens at
+   * `at` when the last began `windowSeconds` or more ago). Of concurrent attempts, no more are
+   * granted than the lowest limit allows; the refused wait for the last of their windows to close.
    */
-  record(keys: string[], at: number, windowSeconds: number): Promise<void>;
+  reserve(limits: AttemptLimit[], at: number, windowSeconds: number): Promise<Reservation>;
+  /** Takes one attempt back from each key whose window is still open (the login succeeded). */
+  release(keys: string[], at: number, windowSeconds: number): Promise<void>;
   /** The windows of these keys that are still open at `at`; keys with none are left out. */
   open(keys: string[], at: number, windowSeconds: number): Promise<Map<string, FailureWindow>>;
-  clear(key: string): Promise<void>;
+  /** Forgets these keys, and every key that starts with `prefix` when one is given. */
+  clear(keys: string[], prefix?: string): Promise<void>;
   /** Deletes the windows closed before `at`; returns how many. */
   flushExpired(at: number, windowSeconds: number): Promise<number>;
 }

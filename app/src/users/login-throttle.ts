@@ -1,66 +1,102 @@
 /**
- * Brute force is stopped where it matters: failed logins are counted per account and per client
- * address, in the store, so every worker and every host sees the same counts (OWASP's
- * Authentication Cheat Sheet, "Login Throttling"). Past a limit, logins under that key are
- * refused with 429 and a wait, before any password is hashed, until the window closes: the
- * attacker gets no more guesses and costs the server nothing, and other users' logins stay fast.
+ * Brute force is stopped where it matters, with limits that an attacker cannot turn on a victim
+ * (OWASP's Authentication Cheat Sheet, "Login Throttling" and "Account Lockout"):
+ * - one account from one address: the hard limit, low (10 failures a window by default); it
+ *   stops a guesser without touching the account's owner, who logs in from elsewhere;
+ * - one address, whichever accounts it names: it stops one client spraying many accounts;
+ * - one account from every address together: a ceiling well above the first (100 by default), so
+ *   that guessing spread over many addresses stays bounded, while locking the owner out takes that
+ *   many requests from at least ceiling ÷ hard-limit addresses every window.
+ * Every attempt is counted in the store, shared by every worker and host, before its password is
+ * hashed: of concurrent guesses, only as many as the limits allow are hashed, the others get 429
+ * at once. A correct password takes its attempt back and ends the account's windows.
  * Unknown accounts count like known ones, so the answers say nothing about which exist.
  * https://cheatsheetseries.owasp.org/cheatsheets/Authentication_Cheat_Sheet.html
  */
 import { epochSeconds, type Clock } from '../clock.ts';
 import { AppError } from '../errors/app-error.ts';
 import { messages } from '../errors/messages.ts';
-import type { Store } from '../store/store.ts';
+import type { AttemptLimit, Store } from '../store/store.ts';
 
 export interface ThrottlePolicy {
-  /** Failed logins of one account per window before it is refused; 0: no limit. */
-  perAccount: number;
-  /** Failed logins from one address per window; 0: no limit. */
+  /** Failed logins of one account from one address per window; 0: no limit. */
+  perAccountAndAddress: number;
+  /** Failed logins from one address per window, whichever account; 0: no limit. */
   perAddress: number;
+  /** Failed logins of one account from all addresses per window; 0: no limit. */
+  perAccount: number;
   windowSeconds: number;
 }
 
-// Longer names are refused by the username rule anyway; the key stays small.
+/** A reserved login attempt, settled once the password has been checked. */
+export interface LoginAttempt {
+  /** The password was right: the attempt is taken back, the account's windows end. */
+  succeeded(): Promise<void>;
+  /** The password was never checked (the server was too busy): the attempt is taken back. */
+  withdrawn(): Promise<void>;
+}
+
+// Longer names are refused by the username rule anyway; the keys stay small. A tab cannot be in a
+// username, so an account's own keys are exactly those that start with its prefix.
 const accountKey = (username: string) => `account:${username.slice(0, 160)}`;
+const fromAddressPrefix = (username: string) => `account-address:${username.slice(0, 160)}\t`;
+
+/**
+ * The wait, rounded up to the minute: true (the window has closed by then) without telling an
+ * attacker to the second when to start the next round.
+ */
+const roundedWait = (seconds: number) => Math.max(60, Math.ceil(seconds / 60) * 60);
 
 export function createLoginThrottle(store: Store, clock: Clock, policy: ThrottlePolicy) {
   const now = () => epochSeconds(clock);
-  const limited = (username: string, address: string | undefined) => [
-    ...(policy.perAccount > 0 ? [{ key: accountKey(username), limit: policy.perAccount }] : []),
-    ...(policy.perAddress > 0 && address
-      ? [{ key: `address:${address}`, limit: policy.perAddress }]
-      : []),
-  ];
+  const limitsOf = (username: string, address: string | undefined): AttemptLimit[] => {
+    const limits: AttemptLimit[] = [];
+    if (policy.perAccount > 0) limits.push({ key: accountKey(username), limit: policy.perAccount });
+    if (address && policy.perAccountAndAddress > 0) {
+      limits.push({
+        key: fromAddressPrefix(username) + address,
+        limit: policy.perAccountAndAddress,
+      });
+    }
+    if (address && policy.perAddress > 0) {
+      limits.push({ key: `address:${address}`, limit: policy.perAddress });
+    }
+    return limits;
+  };
 
   return {
-    /** Throws `throttled`, with the seconds until the window closes, when a limit is reached. */
-    async check(username: string, address: string | undefined): Promise<void> {
-      const keys = limited(username, address);
-      if (keys.length === 0) return;
-      const at = now();
-      const open = await store.loginFailures.open(
-        keys.map(({ key }) => key),
-        at,
-        policy.windowSeconds,
-      );
-      const waits = keys.flatMap(({ key, limit }) => {
-        const window = open.get(key);
-        return window && window.failures >= limit
-          ? [window.windowStart + policy.windowSeconds - at]
-          : [];
-      });
-      if (waits.length === 0) return;
-      const wait = Math.max(1, ...waits);
-      throw new AppError('throttled', messages.throttled(wait), { retryAfterSeconds: wait });
+    /**
+     * Counts the attempt before any hashing; throws `throttled` with the wait when a limit is
+     * reached. A failed login needs nothing more: its attempt stays counted.
+     */
+    async attempt(username: string, address: string | undefined): Promise<LoginAttempt> {
+      const limits = limitsOf(username, address);
+      const keys = limits.map(({ key }) => key);
+      if (limits.length > 0) {
+        const reservation = await store.loginFailures.reserve(limits, now(), policy.windowSeconds);
+        if (!reservation.granted) {
+          const wait = roundedWait(reservation.retryAfterSeconds);
+          throw new AppError('throttled', messages.throttled(wait), { retryAfterSeconds: wait });
+        }
+      }
+      const accountKeys = keys.filter((key) => !key.startsWith('address:'));
+      const addressKeys = keys.filter((key) => key.startsWith('address:'));
+      return {
+        async succeeded() {
+          if (accountKeys.length > 0) await store.loginFailures.clear(accountKeys);
+          if (addressKeys.length > 0) {
+            await store.loginFailures.release(addressKeys, now(), policy.windowSeconds);
+          }
+        },
+        async withdrawn() {
+          if (keys.length > 0) await store.loginFailures.release(keys, now(), policy.windowSeconds);
+        },
+      };
     },
 
-    async failed(username: string, address: string | undefined): Promise<void> {
-      const keys = limited(username, address).map(({ key }) => key);
-      if (keys.length > 0) await store.loginFailures.record(keys, now(), policy.windowSeconds);
-    },
-
-    /** A correct password ends the account's window; the address keeps its count. */
-    succeeded: (username: string): Promise<void> => store.loginFailures.clear(accountKey(username)),
+    /** Lifts every limit on the account (`users unlock`, `users set-password`). */
+    unlock: (username: string): Promise<void> =>
+      store.loginFailures.clear([accountKey(username)], fromAddressPrefix(username)),
 
     flushExpired: (): Promise<number> =>
       store.loginFailures.flushExpired(now(), policy.windowSeconds),

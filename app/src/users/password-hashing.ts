@@ -69,6 +69,10 @@ export async function verifyPassword(password: string, encoded: string): Promise
   return key.length === parsed.key.length && timingSafeEqual(key, parsed.key);
 }
 
+/** False for hashes no check here can read: Django's unusable `!…`, md5, crypt, a damaged one. */
+export const canVerify = (encoded: string): boolean =>
+  djangoHashFormat(encoded) !== undefined || parseHash(encoded) !== undefined;
+
 /** Spends the same time as verifying against a real hash, for logins of unknown users. */
 export async function spendVerificationTime(password: string, params: ScryptParams): Promise<void> {
   await derive(password, randomBytes(saltLength), params);

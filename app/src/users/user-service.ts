@@ -7,15 +7,10 @@ import { AppError } from '../errors/app-error.ts';
 import { messages } from '../errors/messages.ts';
 import { AlreadyExistsError, type Store } from '../store/store.ts';
 import type { User } from './user.ts';
-import { hashingSlots } from './hashing-slots.ts';
+import { HashingBusyError, hashingSlots } from './hashing-slots.ts';
 import { createLoginThrottle, type ThrottlePolicy } from './login-throttle.ts';
-import {
-  hashPassword,
-  needsRehash,
-  spendVerificationTime,
-  verifyPassword,
-  type ScryptParams,
-} from './password-hashing.ts';
+import { createPasswordCheck } from './password-check.ts';
+import { hashPassword, needsRehash, type ScryptParams } from './password-hashing.ts';
 
 export interface UserServiceOptions {
   scrypt: ScryptParams;
@@ -23,6 +18,8 @@ export interface UserServiceOptions {
   updateLastLogin: boolean;
   /** Password hashes that may run at once in this process. */
   hashConcurrency: number;
+  /** Logins that may wait for a hash in this process; past it, 503 at once. */
+  loginQueueDepth: number;
 }
 
 // Django's default username rule: letters, digits and @.+-_ only, 150 characters at most.
@@ -46,10 +43,24 @@ function checkPassword(password: string): void {
 
 export function createUserService(store: Store, clock: Clock, options: UserServiceOptions) {
   const now = () => epochSeconds(clock);
-  const slot = hashingSlots(options.hashConcurrency);
+  const slot = hashingSlots(options.hashConcurrency, options.loginQueueDepth);
   const hash = (password: string) => slot(() => hashPassword(password, options.scrypt));
+  const passwordMatches = createPasswordCheck(options.scrypt, slot);
   const noActiveAccount = () => new AppError('no_active_account', messages.noActiveAccount);
+  // DRF's ServiceUnavailable: the server, not the client, is short of capacity. A queue's worth
+  // of hashes takes a second or two at the default cost.
+  const busy = () =>
+    new AppError('service_unavailable', messages.serviceUnavailable, { retryAfterSeconds: 1 });
   const throttle = createLoginThrottle(store, clock, options.throttle);
+
+  /** To the current scrypt cost, when a hash is free: a busy moment leaves it to the next login. */
+  async function rehash(user: User, password: string): Promise<void> {
+    try {
+      await store.users.setPasswordHash(user.id, await hash(password));
+    } catch (error) {
+      if (!(error instanceof HashingBusyError)) throw error;
+    }
+  }
 
   async function findExisting(username: string): Promise<User> {
     const user = await store.users.findByUsername(username);
@@ -73,27 +84,26 @@ export function createUserService(store: Store, clock: Clock, options: UserServi
     },
 
     /**
-     * Returns the active user these credentials belong to. Unknown user, wrong password and
-     * inactive user fail alike, with one text, after the same scrypt work: nothing tells them
-     * apart. An account or an address past its failed-login limit is refused before any hashing.
+     * Returns the active user these credentials belong to. Unknown user, wrong password, inactive
+     * user and a hash nothing can check fail alike, with one text, in the same time
+     * (password-check.ts). The attempt is counted before any hashing: past a limit it is refused
+     * with 429, and a process with as many logins waiting as it allows answers 503 at once.
      */
     async authenticate(username: string, password: string, address?: string): Promise<User> {
-      await throttle.check(username, address);
-      const user = await store.users.findByUsername(username);
-      if (!user) {
-        await slot(() => spendVerificationTime(password, options.scrypt));
-        await throttle.failed(username, address);
-        throw noActiveAccount();
+      const attempt = await throttle.attempt(username, address);
+      let user: User | undefined;
+      let valid: boolean;
+      try {
+        user = await store.users.findByUsername(username);
+        valid = await passwordMatches(password, user?.passwordHash);
+      } catch (error) {
+        if (!(error instanceof HashingBusyError)) throw error;
+        await attempt.withdrawn();
+        throw busy();
       }
-      const valid = await slot(() => verifyPassword(password, user.passwordHash));
-      if (!valid || !user.isActive) {
-        await throttle.failed(username, address);
-        throw noActiveAccount();
-      }
-      await throttle.succeeded(username);
-      if (needsRehash(user.passwordHash, options.scrypt)) {
-        await store.users.setPasswordHash(user.id, await hash(password));
-      }
+      if (!user || !valid || !user.isActive) throw noActiveAccount();
+      await attempt.succeeded();
+      if (needsRehash(user.passwordHash, options.scrypt)) await rehash(user, password);
       if (options.updateLastLogin) await store.users.recordLogin(user.id, now());
       return user;
     },
@@ -103,7 +113,15 @@ export function createUserService(store: Store, clock: Clock, options: UserServi
       checkPassword(password);
       const user = await findExisting(username);
       await store.users.setPasswordHash(user.id, await hash(password));
+      // A new password is a fresh start: nobody's earlier guesses hold the owner out.
+      await throttle.unlock(user.username);
       return store.tokens.revokeUser(user.id, 'password_change', now());
+    },
+
+    /** Lifts the failed-login limits on an account, from every address. */
+    async unlock(username: string): Promise<void> {
+      const user = await findExisting(username);
+      await throttle.unlock(user.username);
     },
 
     async deactivate(username: string): Promise<void> {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { openStore } from '../../src/store/open-store.ts';
 import { runScript } from '../../../tools/testing/run-script.ts';
 import { testDatabaseUrl } from '../support/test-database.ts';
 import { testEnv } from '../support/test-server.ts';
@@ -40,9 +41,42 @@ describe('npm run users', () => {
   it('lists, deactivates and changes passwords', async () => {
     assert.equal((await users(['deactivate', 'alice'])).code, 0);
     const changed = await users(['set-password', 'alice'], 'new password\n');
-    assert.equal(changed.stdout, 'changed the password of "alice"; revoked 0 refresh token(s)\n');
+    assert.equal(
+      changed.stdout,
+      'changed the password of "alice"; revoked 0 refresh token(s); lifted its failed-login limits\n',
+    );
     const listed = await users(['list']);
     assert.match(listed.stdout, /^1\talice\tinactive\tlast login never\n$/);
+  });
+
+  it('unlocks an account, and so does a new password: its failed logins from every address are forgotten', async () => {
+    const store = await openStore(env.DATABASE_URL ?? '', 0);
+    const at = Math.floor(Date.now() / 1000);
+    const keys = [
+      'account:alice',
+      'account-address:alice\t10.0.0.1',
+      'account-address:alice\t10.0.0.2',
+    ];
+    const counted = async () => (await store.loginFailures.open(keys, at, 900)).size;
+    const guess = () =>
+      store.loginFailures.reserve(
+        keys.map((key) => ({ key, limit: 9 })),
+        at,
+        900,
+      );
+    try {
+      await guess();
+      assert.equal(await counted(), 3);
+      const unlocked = await users(['unlock', 'alice']);
+      assert.equal(unlocked.stdout, 'lifted the failed-login limits on "alice"\n');
+      assert.equal(await counted(), 0);
+      await guess();
+      assert.equal((await users(['set-password', 'alice'], 'another\n')).code, 0);
+      assert.equal(await counted(), 0);
+      assert.equal((await users(['unlock', 'nobody'])).stderr, 'error: no user named "nobody"\n');
+    } finally {
+      await store.close();
+    }
   });
 
   it('explains its usage when the arguments are wrong, with exit 2', async () => {

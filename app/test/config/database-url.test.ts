@@ -117,4 +117,12 @@ describe('DATABASE_URL', () => {
     );
     assert.equal(withoutPassword('postgresql://kit@db/app'), 'postgresql://kit@db/app');
   });
+
+  it('keeps the password out of the error for a scheme it does not take', () => {
+    assert.throws(() => databaseTarget('postgresql+psycopg://kit:TOPSECRETPW@db:5432/app'), {
+      message:
+        'expected sqlite:<path> (for example sqlite:var/app.sqlite3) or postgres://user:password@host:port/dbname, got "postgresql+psycopg://kit:***@db:5432/app"',
+    });
+    assert.equal(withoutPassword('mysql://kit:TOPSECRETPW@db/app'), 'mysql://kit:***@db/app');
+  });
 });

@@ -35,12 +35,12 @@ const inChild = async (script: string, args: string[]) =>
   (await run(process.execPath, [`app/test/support/${script}`, ...args])).stdout;
 
 /**
- * Starts a rotate-in-child process per argument list, lets them all connect, then starts them at
- * once; answers how many rotations each won.
+ * Starts a race-in-child process per argument list, lets them all connect, then starts them at
+ * once; answers how many attempts each won.
  */
 async function raceInChildren(argLists: string[][]): Promise<number[]> {
   const children = argLists.map((args) =>
-    spawn(process.execPath, ['app/test/support/rotate-in-child.ts', ...args], {
+    spawn(process.execPath, ['app/test/support/race-in-child.ts', ...args], {
       stdio: ['pipe', 'pipe', 'inherit'],
     }),
   );
@@ -49,7 +49,7 @@ async function raceInChildren(argLists: string[][]): Promise<number[]> {
   );
   const nextLine = async (n: number) => {
     const line = await lines[n]?.next();
-    if (!line || line.done) throw new Error(`rotate-in-child ${n} ended early`);
+    if (!line || line.done) throw new Error(`race-in-child ${n} ended early`);
     return line.value;
   };
   await Promise.all(children.map((_, n) => nextLine(n)));
@@ -165,7 +165,14 @@ export function storeContract(name: string, database: StoreUnderTest): void {
     it('lets exactly one of ten refreshes of one token win, sent at once from four processes', async () => {
       const shares = [3, 3, 2, 2];
       const wins = await raceInChildren(
-        shares.map((count, n) => [url, String(alice), 'contested', String(count), `worker-${n}`]),
+        shares.map((count, n) => [
+          'rotate',
+          url,
+          String(alice),
+          'contested',
+          String(count),
+          `worker-${n}`,
+        ]),
       );
       assert.equal(
         wins.reduce((a, b) => a + b),
@@ -232,23 +239,79 @@ export function storeContract(name: string, database: StoreUnderTest): void {
       ]);
     });
 
-    it('counts failed logins per key in a window, seen from another connection, and starts over once it closes', async () => {
-      await first.loginFailures.record(['account:a', 'address:x'], 100, 60);
-      await second.loginFailures.record(['account:a'], 130, 60);
+    it('counts login attempts per key in a window, seen from another connection, and starts over once it closes', async () => {
+      const limits = (key: string, limit = 5) => ({ key, limit });
+      const granted = { granted: true };
+      assert.deepEqual(
+        await first.loginFailures.reserve([limits('account:a'), limits('address:x')], 100, 60),
+        granted,
+      );
+      assert.deepEqual(await second.loginFailures.reserve([limits('account:a')], 130, 60), granted);
       const open = await first.loginFailures.open(['account:a', 'address:x', 'account:b'], 150, 60);
       assert.deepEqual(Object.fromEntries(open), {
         'account:a': { failures: 2, windowStart: 100 },
         'address:x': { failures: 1, windowStart: 100 },
       });
       assert.equal((await first.loginFailures.open(['account:a'], 160, 60)).size, 0);
-      await first.loginFailures.record(['account:a'], 170, 60);
+      await first.loginFailures.reserve([limits('account:a')], 170, 60);
       assert.deepEqual((await first.loginFailures.open(['account:a'], 171, 60)).get('account:a'), {
         failures: 1,
         windowStart: 170,
       });
-      await first.loginFailures.clear('account:a');
+      await first.loginFailures.clear(['account:a']);
       assert.equal((await first.loginFailures.open(['account:a'], 171, 60)).size, 0);
       assert.equal(await first.loginFailures.flushExpired(171, 60), 1);
+    });
+
+    it('refuses an attempt when any of its keys is at its limit, counting it against none, with the longest wait', async () => {
+      const account = { key: 'account:full', limit: 2 };
+      const address = { key: 'address:y', limit: 2 };
+      await first.loginFailures.reserve([account], 200, 60);
+      await first.loginFailures.reserve([account], 210, 60);
+      await first.loginFailures.reserve([address], 230, 60);
+      await first.loginFailures.reserve([address], 231, 60);
+      assert.deepEqual(await second.loginFailures.reserve([account, address], 240, 60), {
+        granted: false,
+        retryAfterSeconds: 50,
+      });
+      assert.deepEqual(
+        await second.loginFailures.reserve([{ key: 'account:other', limit: 9 }, address], 240, 60),
+        { granted: false, retryAfterSeconds: 50 },
+      );
+      assert.equal((await first.loginFailures.open(['account:other'], 240, 60)).size, 0);
+      assert.equal(
+        (await first.loginFailures.open(['address:y'], 240, 60)).get('address:y')?.failures,
+        2,
+      );
+    });
+
+    it("takes an attempt back, and forgets an account's keys by their prefix", async () => {
+      const key = { key: 'account:back', limit: 1 };
+      await first.loginFailures.reserve([key], 300, 60);
+      assert.equal((await first.loginFailures.reserve([key], 301, 60)).granted, false);
+      await second.loginFailures.release(['account:back'], 302, 60);
+      assert.equal((await first.loginFailures.reserve([key], 303, 60)).granted, true);
+      await first.loginFailures.reserve([{ key: 'pair:bob\t1.2.3.4', limit: 9 }], 304, 60);
+      await first.loginFailures.reserve([{ key: 'pair:bobby\t1.2.3.4', limit: 9 }], 304, 60);
+      await first.loginFailures.clear(['account:back'], 'pair:bob\t');
+      const left = await first.loginFailures.open(
+        ['account:back', 'pair:bob\t1.2.3.4', 'pair:bobby\t1.2.3.4'],
+        305,
+        60,
+      );
+      assert.deepEqual([...left.keys()], ['pair:bobby\t1.2.3.4']);
+    });
+
+    it('grants no more concurrent attempts from four processes than the limit', async () => {
+      const shares = [5, 5, 5, 5];
+      const granted = await raceInChildren(
+        shares.map((count) => ['reserve', url, 'account:contested', '6', String(count)]),
+      );
+      assert.equal(
+        granted.reduce((a, b) => a + b),
+        6,
+        `granted per process: ${granted.join(', ')}`,
+      );
     });
 
     it('answers a ping', async () => {
@@ -295,7 +358,7 @@ export function storeContract(name: string, database: StoreUnderTest): void {
           versions.slice(-1),
         );
         assert.deepEqual(await latest.store.users.findById(kept.id), kept);
-        await latest.store.loginFailures.record(['account:x'], 1, 60);
+        await latest.store.loginFailures.reserve([{ key: 'account:x', limit: 1 }], 1, 60);
       } finally {
         await latest.store.close();
       }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { hashingSlots } from '../../src/users/hashing-slots.ts';
+import { HashingBusyError, hashingSlots } from '../../src/users/hashing-slots.ts';
 
 describe('hashing slots', () => {
   it('run at most their size at once, and every piece of work in the end', async () => {
@@ -30,5 +30,20 @@ describe('hashing slots', () => {
       /boom/,
     );
     assert.equal(await slot(() => Promise.resolve('next')), 'next');
+  });
+
+  it('refuse work at once when as many are waiting as they allow, and take more as the queue drains', async () => {
+    const slot = hashingSlots(1, 2);
+    let finish = () => {};
+    const held = slot(() => new Promise<void>((resolve) => (finish = resolve)));
+    const queued = [slot(() => Promise.resolve('a')), slot(() => Promise.resolve('b'))];
+    await assert.rejects(
+      slot(() => Promise.resolve('c')),
+      HashingBusyError,
+    );
+    finish();
+    await held;
+    assert.deepEqual(await Promise.all(queued), ['a', 'b']);
+    assert.equal(await slot(() => Promise.resolve('d')), 'd');
   });
 });

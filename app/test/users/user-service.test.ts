@@ -13,7 +13,8 @@ describe('the user service', () => {
     scrypt: { logN: 10, r: 8, p: 1 },
     updateLastLogin: true,
     hashConcurrency: 2,
-    throttle: { perAccount: 0, perAddress: 0, windowSeconds: 60 },
+    loginQueueDepth: 8,
+    throttle: { perAccountAndAddress: 0, perAddress: 0, perAccount: 0, windowSeconds: 60 },
   };
 
   before(async () => {

@@ -63,6 +63,14 @@ export function isUnreachable(error: unknown): boolean {
 
 export type Rows = Record<string, unknown>[];
 
+/** The error as a 503 when it means the database does not answer; as it is otherwise. */
+const unavailableOr = (error: unknown) =>
+  isUnreachable(error)
+    ? new StoreUnavailableError(`the database does not answer: ${(error as Error).message}`, {
+        cause: error,
+      })
+    : error;
+
 /**
  * Runs one statement, prepared once per connection under `name`; answers with the rows and the
  * count of rows it changed.
@@ -77,11 +85,39 @@ export async function run(
     const result = await pool.query<Record<string, unknown>>({ name, text, values });
     return { rows: result.rows, count: result.rowCount ?? 0 };
   } catch (error) {
-    if (isUnreachable(error)) {
-      throw new StoreUnavailableError(`the database does not answer: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-    throw error;
+    throw unavailableOr(error);
+  }
+}
+
+export type Query = (name: string, text: string, values?: unknown[]) => Promise<Rows>;
+
+/**
+ * Runs `work` in one transaction on one connection, committed when it resolves and rolled back
+ * when it throws; a database that does not answer becomes StoreUnavailableError, as in `run`.
+ */
+export async function inTransaction<T>(
+  pool: pg.Pool,
+  work: (query: Query) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect().catch((error: unknown) => {
+    throw unavailableOr(error);
+  });
+  let broken = false;
+  try {
+    await client.query('BEGIN');
+    const result = await work(async (name, text, values = []) => {
+      const { rows } = await client.query<Record<string, unknown>>({ name, text, values });
+      return rows;
+    });
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    broken = await client.query('ROLLBACK').then(
+      () => false,
+      () => true,
+    );
+    throw unavailableOr(error);
+  } finally {
+    client.release(broken);
   }
 }

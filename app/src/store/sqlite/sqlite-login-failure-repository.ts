@@ -1,5 +1,6 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { FailureWindow, LoginFailureRepository } from '../store.ts';
+import { inWriteTransaction } from './sqlite-database.ts';
 
 /**
  * Prepared at first use: the table came with migration 2, and the migration tests open a store on
@@ -16,8 +17,8 @@ function lazily(db: DatabaseSync, sql: string): { readonly statement: StatementS
 }
 
 export function sqliteLoginFailureRepository(db: DatabaseSync): LoginFailureRepository {
-  // One statement per key: the window and the count change together, whichever worker writes.
-  const record = lazily(
+  // One statement per key: the window and the count change together.
+  const count = lazily(
     db,
     `
     INSERT INTO login_failures (key, window_start, failures) VALUES (:key, :at, 1)
@@ -26,33 +27,59 @@ export function sqliteLoginFailureRepository(db: DatabaseSync): LoginFailureRepo
       window_start = CASE WHEN window_start <= :at - :window THEN :at ELSE window_start END
   `,
   );
+  const uncount = lazily(
+    db,
+    'UPDATE login_failures SET failures = failures - 1 WHERE key = ? AND window_start > ? AND failures > 0',
+  );
   const open = lazily(
     db,
-    'SELECT window_start, failures FROM login_failures WHERE key = ? AND window_start > ?',
+    'SELECT window_start, failures FROM login_failures WHERE key = ? AND window_start > ? AND failures > 0',
   );
   const clear = lazily(db, 'DELETE FROM login_failures WHERE key = ?');
+  const clearPrefixed = lazily(
+    db,
+    'DELETE FROM login_failures WHERE substr(key, 1, length(:prefix)) = :prefix',
+  );
   const flush = lazily(db, 'DELETE FROM login_failures WHERE window_start <= ?');
 
+  const windowOf = (key: string, at: number, windowSeconds: number) => {
+    const row = open.statement.get(key, at - windowSeconds);
+    return row && { failures: Number(row.failures), windowStart: Number(row.window_start) };
+  };
+
   return {
-    record(keys, at, windowSeconds) {
-      for (const key of keys) record.statement.run({ key, at, window: windowSeconds });
+    reserve(limits, at, windowSeconds) {
+      // The write lock, taken before the counts are read, makes read-decide-count one step for
+      // every worker on this file.
+      const reservation = inWriteTransaction(db, () => {
+        const waits = limits.flatMap(({ key, limit }) => {
+          const window = windowOf(key, at, windowSeconds);
+          return window && window.failures >= limit
+            ? [window.windowStart + windowSeconds - at]
+            : [];
+        });
+        if (waits.length > 0)
+          return { granted: false as const, retryAfterSeconds: Math.max(...waits) };
+        for (const { key } of limits) count.statement.run({ key, at, window: windowSeconds });
+        return { granted: true as const };
+      });
+      return Promise.resolve(reservation);
+    },
+    release(keys, at, windowSeconds) {
+      for (const key of keys) uncount.statement.run(key, at - windowSeconds);
       return Promise.resolve();
     },
     open(keys, at, windowSeconds) {
       const windows = new Map<string, FailureWindow>();
       for (const key of keys) {
-        const row = open.statement.get(key, at - windowSeconds);
-        if (row) {
-          windows.set(key, {
-            failures: Number(row.failures),
-            windowStart: Number(row.window_start),
-          });
-        }
+        const window = windowOf(key, at, windowSeconds);
+        if (window) windows.set(key, window);
       }
       return Promise.resolve(windows);
     },
-    clear(key) {
-      clear.statement.run(key);
+    clear(keys, prefix) {
+      for (const key of keys) clear.statement.run(key);
+      if (prefix !== undefined) clearPrefixed.statement.run({ prefix });
       return Promise.resolve();
     },
     flushExpired(at, windowSeconds) {
