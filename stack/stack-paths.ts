@@ -24,5 +24,7 @@ export const stackPaths = {
   },
   /** A signing key made for this host when none is configured. */
   signingKeyFile: join(varDir, 'secrets', 'jwt-signing-key'),
+  /** What nginx proves itself to the workers with, made for this host when none is configured. */
+  proxySecretFile: join(varDir, 'secrets', 'proxy-secret'),
   ecosystem: join(projectRoot, 'ecosystem.config.cjs'),
 };

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { loadEnvFile } from '../app/src/config/load-config.ts';
-import { withSigningKey } from './local-signing-key.ts';
+import { proxySecret, withSigningKey } from './host-secrets.ts';
 import { isAlive } from '../tools/run-tool.ts';
 import { portIsFree, waitForOk } from '../tools/network.ts';
 import { nginxPid, startNginx, stopNginx, testNginxConfig } from '../nginx/src/nginx-server.ts';
@@ -57,6 +57,7 @@ function appEnv(settings: StackSettings): NodeJS.ProcessEnv {
     PASSWORD_HASH_CONCURRENCY: String(budget.hashConcurrency),
     METRICS_PORT: String(settings.metricsPort),
     NGINX_STATUS_URL: `${stackUrl(settings)}/nginx_status`,
+    PROXY_SECRET: proxySecret(process.env),
   };
 }
 
@@ -66,6 +67,7 @@ function renderHostNginxConfig(settings: StackSettings): void {
     {
       listen: `${settings.nginxHost}:${settings.nginxPort}`,
       upstreams: [`127.0.0.1:${settings.appPort}`],
+      proxySecret: proxySecret(process.env),
       runDir: stackPaths.nginx.run,
       logDir: stackPaths.logDir,
       tempDir: stackPaths.nginx.temp,

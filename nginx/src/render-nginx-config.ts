@@ -30,6 +30,11 @@ export interface NginxValues {
   workerUser?: string;
   /** Addresses of this machine besides loopback that may read nginx_status. */
   statusClients?: string[];
+  /**
+   * Sent to the app with every request (X-Proxy-Secret): its X-Forwarded-For is then believed
+   * from nginx alone, not from any process that reaches the app's port.
+   */
+  proxySecret?: string;
   /** Present to render the TLS server as well. */
   tls?: { listen: string; dir: string };
 }
@@ -64,6 +69,10 @@ function placeholders(values: NginxValues): Record<string, string> {
     listen: values.listen,
     ...(resolved ? {} : { upstream_servers: upstreamServers(values.upstreams) }),
     proxy_target: proxyTarget(values),
+    proxy_secret:
+      values.proxySecret === undefined
+        ? ''
+        : `\nproxy_set_header X-Proxy-Secret "${values.proxySecret}";`,
     resolver: resolved ? `resolver ${values.resolver ?? ''} valid=2s ipv6=off;` : '',
     run_dir: values.runDir,
     log_dir: values.logDir,

@@ -142,6 +142,17 @@ describe('the host stack: pm2 cluster behind nginx', () => {
     assert.match(log, /"path":"\/no-such-path".*"remote_addr":"127\.0\.0\.42"/);
   });
 
+  it('believes X-Forwarded-For from its nginx only: a local process at a worker’s port cannot name its address', async () => {
+    await rawHttp(
+      `http://127.0.0.1:${env.APP_PORT ?? ''}`,
+      'GET /forged-forwarding HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 198.51.100.9\r\n\r\n',
+    );
+    await sleep(200);
+    const log = readFileSync(join(stateDir, 'log', 'api.out.log'), 'utf8');
+    assert.match(log, /"path":"\/forged-forwarding".*"remote_addr":"127\.0\.0\.1"/);
+    assert.doesNotMatch(log, /198\.51\.100\.9/);
+  });
+
   it('answers a burst of logins beyond the limit with 429 and JSON, and normal traffic without', async () => {
     const burst = await Promise.all(
       Array.from({ length: 40 }, () =>

@@ -200,6 +200,11 @@ export const settings = {
     parse: durationSeconds,
     default: 15 * 60,
   }),
+  proxySecret: optional({
+    env: 'PROXY_SECRET',
+    doc: 'When set, X-Forwarded-For and X-Forwarded-Proto count only on requests that carry it in X-Proxy-Secret (the host stack’s nginx sends it); a local process at a trusted address then cannot choose the address its failed logins count against.',
+    parse: text,
+  }),
   trustProxy: setting({
     env: 'TRUST_PROXY',
     doc: "Express 'trust proxy': false, true, loopback, or a list of addresses of the proxies in front.",

@@ -34,6 +34,8 @@ export const messages = {
   serviceUnavailable: 'Service temporarily unavailable, try again later.',
   requestTooLarge: 'Request body is too large.',
   headersTooLarge: 'Request header fields are too large.',
+  /** No text in DRF: a 408 is Node's, answered in DRF's shape. */
+  requestTimeout: 'Request timed out: the whole request did not arrive in time.',
   expectedDictionary: (got: string) => `Invalid data. Expected a dictionary, but got ${got}.`,
   jsonParseError: (reason: string) => `JSON parse error - ${reason}`,
   multipartParseError: (reason: string) => `Multipart form parse error - ${reason}`,

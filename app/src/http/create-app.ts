@@ -9,6 +9,7 @@ import type { TokenService } from '../tokens/token-service.ts';
 import type { UserService } from '../users/user-service.ts';
 import { createErrorHandler } from './middleware/error-handler.ts';
 import { notFound } from './middleware/fallbacks.ts';
+import { forwardedOnlyFromProxy } from './middleware/forwarded-only-from-proxy.ts';
 import { createRequestLog, type RequestLogPolicy } from './middleware/request-log.ts';
 import { createRequestMetrics } from './middleware/request-metrics.ts';
 import { createRequireAccessToken } from './middleware/require-access-token.ts';
@@ -30,6 +31,8 @@ export interface AppDeps {
   authenticate: AccessAuthentication;
   cookie: RefreshCookie;
   trustProxy: string;
+  /** When set, X-Forwarded-* count only on requests that carry it (forwarded-only-from-proxy.ts). */
+  proxySecret: string | undefined;
   bodyLimitBytes: number;
   metrics: AppMetrics;
   requestLog: RequestLogPolicy;
@@ -49,6 +52,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', trustProxyValue(deps.trustProxy));
   const requireAccessToken = createRequireAccessToken(deps.authenticate);
 
+  if (deps.proxySecret !== undefined) app.use(forwardedOnlyFromProxy(deps.proxySecret));
   app.use(createRequestLog(deps.logger, deps.requestLog));
   app.use(createRequestMetrics(deps.metrics));
   // One router for every route: each router a request passes through costs an entry and an

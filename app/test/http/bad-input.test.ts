@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 /** Sends raw bytes, for requests fetch refuses to make. */
@@ -126,8 +127,38 @@ describe('bad input gets a JSON error, never a 500', () => {
       const started = Date.now();
       await once(socket, 'close');
       assert.ok(Date.now() - started < 5000, `held for ${Date.now() - started} ms`);
-      // Node answers 408 when it had not handed the request on yet; here it had: it just closes.
-      assert.doesNotMatch(answer, /^HTTP\/1\.1 [25]\d\d /);
+      assert.match(answer, /^HTTP\/1\.1 408 Request Timeout\r\n/);
+      assert.match(answer, /Content-Type: application\/json\r\n/);
+      assert.deepEqual(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)), {
+        detail: 'Request timed out: the whole request did not arrive in time.',
+      });
+    } finally {
+      await slow.stop();
+    }
+  });
+
+  it('closes a connection that sends nothing after REQUEST_TIMEOUT, even when the client keeps its side open', async () => {
+    const slow = await startTestServer({ REQUEST_TIMEOUT: '1s' });
+    try {
+      const { port } = new URL(slow.url);
+      const socket = connect({ port: Number(port), host: '127.0.0.1', allowHalfOpen: true });
+      socket.on('data', () => undefined);
+      await once(socket, 'end');
+      // A server that only ended its side still reads: the write is taken. One that closed the
+      // connection answers it with a reset.
+      const reset = new Promise<string>((resolve) => {
+        socket.on('error', (error: NodeJS.ErrnoException) => {
+          resolve(error.code ?? 'error');
+        });
+        socket.on('close', () => {
+          resolve('closed');
+        });
+      });
+      const poke = setInterval(() => socket.write('x'), 100);
+      const outcome = await Promise.race([reset, sleep(3000).then(() => 'still open')]);
+      clearInterval(poke);
+      socket.destroy();
+      assert.notEqual(outcome, 'still open');
     } finally {
       await slow.stop();
     }
