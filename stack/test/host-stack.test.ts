@@ -217,6 +217,11 @@ describe('the host stack: pm2 cluster behind nginx', () => {
       `GET /hello/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer a\r\nAuthorization: Bearer b\r\n\r\n`,
     );
     assert.match(twoAuthorizations, /^HTTP\/1\.1 400 [^]*\r\n\r\n\{"detail":"Bad request\."\}$/);
+    const http2 = await rawHttp(url, `GET /healthz HTTP/2.0\r\nHost: x\r\n\r\n`);
+    assert.match(
+      http2,
+      /^HTTP\/1\.1 505 [^]*application\/json[^]*\{"detail":"HTTP version not supported\."\}$/,
+    );
   });
 
   it('serves the API reference, which a browser renders with its stylesheet despite the CSP', async () => {
