@@ -55,3 +55,23 @@ describe('changing a password', () => {
     }
   });
 });
+
+describe('an access token issued before a password change or logout-all', () => {
+  it('keeps working until its exp and no longer, as documented (ACCESS_TOKEN_LIFETIME)', async () => {
+    const api = await startTestServer({ ACCESS_TOKEN_LIFETIME: '5m' });
+    try {
+      await api.createUser('alice', 'old');
+      const before = await api.login('alice', 'old');
+      const users = userServiceFor(api.config, api.store, api.clock);
+      await users.setPassword('alice', 'new');
+      await api.post('/api/token/logout-all/', {}, { token: before.access });
+      api.clock.advanceSeconds(299);
+      assert.equal((await api.get('/hello/', { token: before.access })).status, 200);
+      api.clock.advanceSeconds(2);
+      const expired = await api.get('/hello/', { token: before.access });
+      assert.equal(expired.status, 401);
+    } finally {
+      await api.stop();
+    }
+  });
+});
