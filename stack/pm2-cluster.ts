@@ -12,6 +12,8 @@ const pm2Script = join(projectRoot, 'node_modules', 'pm2', 'bin', 'pm2');
 
 export interface Worker {
   pmId: number;
+  /** The worker's number in the cluster (NODE_APP_INSTANCE): its metrics port is the base plus it. */
+  instance: number;
   pid: number;
   status: string;
   cpuPercent: number;
@@ -74,7 +76,12 @@ interface Pm2Entry {
   pm_id: number;
   pid: number;
   monit?: { cpu?: number; memory?: number };
-  pm2_env?: { status?: string; restart_time?: number; pm_uptime?: number };
+  pm2_env?: {
+    status?: string;
+    restart_time?: number;
+    pm_uptime?: number;
+    NODE_APP_INSTANCE?: number;
+  };
 }
 
 export function listWorkers(): Worker[] {
@@ -85,6 +92,7 @@ export function listWorkers(): Worker[] {
     .filter((entry) => entry.name === 'api')
     .map((entry) => ({
       pmId: entry.pm_id,
+      instance: entry.pm2_env?.NODE_APP_INSTANCE ?? 0,
       pid: entry.pid,
       status: entry.pm2_env?.status ?? 'unknown',
       cpuPercent: entry.monit?.cpu ?? 0,

@@ -15,8 +15,9 @@ import {
 } from './stack.ts';
 
 const usage = `usage: npm run stack -- <command>
-  up       build if needed, start the app under pm2 and nginx in front, wait until ready
-  down     stop nginx and pm2; leaves no process behind
+  up       build if needed, start the app under pm2 and nginx in front, wait until ready,
+           and a supervisor that restarts pm2's workers if its daemon dies or a worker hangs
+  down     stop the supervisor, nginx and pm2; leaves no process behind
   status   the workers and nginx
   reload   replace the workers one by one, with no downtime
   logs     follow the app's and nginx's logs (Ctrl-C stops)`;
@@ -45,6 +46,11 @@ function printStatus(status: StackStatus): void {
       : `nginx: pid ${status.nginxPid}, ${status.url}/`,
   );
   if (status.nginxStatus) console.log(status.nginxStatus.trimEnd().replace(/^/gm, '  '));
+  console.log(
+    status.supervisorPid === undefined
+      ? 'supervisor: not running (`npm run stack -- up` starts it)'
+      : `supervisor: pid ${status.supervisorPid}`,
+  );
 }
 
 function followLogs(): void {

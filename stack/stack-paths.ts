@@ -26,5 +26,7 @@ export const stackPaths = {
   signingKeyFile: join(varDir, 'secrets', 'jwt-signing-key'),
   /** What nginx proves itself to the workers with, made for this host when none is configured. */
   proxySecretFile: join(varDir, 'secrets', 'proxy-secret'),
+  /** The supervisor's pid (stack-supervisor.ts). */
+  supervisorPidFile: join(varDir, 'supervisor.pid'),
   ecosystem: join(projectRoot, 'ecosystem.config.cjs'),
 };

@@ -27,6 +27,7 @@ import { readStackSettings, type StackSettings } from './stack-settings.ts';
 import { workerBudget } from './worker-budget.ts';
 import { projectRoot } from '../tools/project-root.ts';
 import { stackPaths } from './stack-paths.ts';
+import { startSupervisor, stopSupervisor, supervisorPid } from './supervisor-process.ts';
 
 export type Say = (line: string) => void;
 
@@ -123,7 +124,7 @@ export async function stackUp(say: Say, settings = readStackSettings()): Promise
   const url = stackUrl(settings);
   const pm2Running = pm2DaemonPid() !== undefined && listWorkers().length > 0;
   const nginxRunning = nginxPid(stackPaths.nginx) !== undefined;
-  if (pm2Running && nginxRunning) {
+  if (pm2Running && nginxRunning && supervisorPid() !== undefined) {
     say(`the stack is already running at ${url}/ (nothing to do)`);
     return url;
   }
@@ -173,6 +174,11 @@ export async function stackUp(say: Say, settings = readStackSettings()): Promise
     if (!nginxRunning) await stopNginx(stackPaths.nginx);
     throw new StackError((error as Error).message);
   }
+  if (supervisorPid() === undefined) {
+    const { workers } = workerBudget(settings, process.env);
+    const pid = startSupervisor(env, workers, settings.metricsPort);
+    say(`supervising pm2 and its workers (pid ${pid}, var/log/supervisor.log)`);
+  }
   say(`the stack is up: ${url}/ (${listWorkers().length} workers)`);
   return url;
 }
@@ -185,10 +191,13 @@ async function endProcesses(pids: number[], timeoutMs = 16_000): Promise<void> {
 }
 
 export async function stackDown(say: Say): Promise<void> {
+  // The supervisor first: it would start again the workers that pm2 kill stops.
+  const supervisor = await stopSupervisor();
+  if (supervisor !== undefined) say(`stopped the supervisor (pid ${supervisor})`);
   const nginx = nginxPid(stackPaths.nginx);
   const pm2 = pm2DaemonPid();
   if (nginx === undefined && pm2 === undefined) {
-    say('the stack is not running (nothing to stop)');
+    if (supervisor === undefined) say('the stack is not running (nothing to stop)');
     return;
   }
   if (nginx !== undefined) {
@@ -216,6 +225,7 @@ export interface StackStatus {
   url: string;
   workers: Worker[];
   nginxPid: number | undefined;
+  supervisorPid: number | undefined;
   nginxStatus: string | undefined;
 }
 
@@ -229,5 +239,11 @@ export async function stackStatus(settings = readStackSettings()): Promise<Stack
       (error: unknown) => `unreachable: ${(error as Error).message}`,
     );
   }
-  return { url, workers: listWorkers(), nginxPid: pid, nginxStatus };
+  return {
+    url,
+    workers: listWorkers(),
+    nginxPid: pid,
+    supervisorPid: supervisorPid(),
+    nginxStatus,
+  };
 }

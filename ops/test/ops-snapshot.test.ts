@@ -48,6 +48,7 @@ describe('buildSnapshot', () => {
     const pm2 = (restarts: number, upSeconds: number) => [
       {
         pmId: 0,
+        instance: 0,
         pid: 100,
         status: 'online',
         cpuPercent: 1,
@@ -85,6 +86,7 @@ describe('buildSnapshot', () => {
     const pm2 = [
       {
         pmId: 3,
+        instance: 1,
         pid: 200,
         status: 'online',
         cpuPercent: 4,

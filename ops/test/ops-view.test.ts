@@ -27,6 +27,7 @@ const metrics = (requests: number) =>
 const pm2 = [
   {
     pmId: 0,
+    instance: 0,
     pid: 4242,
     status: 'online',
     cpuPercent: 99.9,

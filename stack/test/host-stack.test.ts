@@ -388,6 +388,49 @@ describe('the host stack: pm2 cluster behind nginx', () => {
     assert.deepEqual(getCounts.errors, {});
   });
 
+  it('starts the workers again when pm2’s daemon is killed', async (t: TestContext) => {
+    const daemon = Number(readFileSync(join(stateDir, 'pm2', 'pm2.pid'), 'utf8'));
+    const killedAt = Date.now();
+    process.kill(daemon, 'SIGKILL');
+    let back: number | undefined;
+    while (back === undefined && Date.now() - killedAt < 30_000) {
+      await sleep(200);
+      const reply = await call(`${url}/readyz`).catch(() => undefined);
+      const answering = reply?.status === 200 && (await workers()).length === 2;
+      if (answering && !isAlive(daemon)) back = Date.now() - killedAt;
+    }
+    t.diagnostic(`workers answering again ${String(back)} ms after the daemon was killed`);
+    assert.ok(back !== undefined, 'the workers did not come back within 30 s');
+    assert.match(
+      readFileSync(join(stateDir, 'log', 'supervisor.log'), 'utf8'),
+      /pm2's daemon is gone/,
+    );
+  });
+
+  it('kills a hung worker for pm2 to replace, while GETs through nginx keep being answered', async (t: TestContext) => {
+    const [hung] = await workers();
+    assert.ok(hung);
+    const gets = startRequestLoop({ url: `${url}/healthz`, clients: 4, maxSeconds: 40 });
+    await sleep(500);
+    process.kill(hung.pid, 'SIGSTOP');
+    const stoppedAt = Date.now();
+    let replaced: number | undefined;
+    while (replaced === undefined && Date.now() - stoppedAt < 30_000) {
+      await sleep(200);
+      const now = await workers();
+      const online = now.filter((w) => w.status === 'online' && w.pid !== hung.pid);
+      if (!isAlive(hung.pid) && online.length === 2) replaced = Date.now() - stoppedAt;
+    }
+    await sleep(500);
+    const counts = await gets.stop();
+    t.diagnostic(
+      `replaced after ${String(replaced)} ms; GET: ${counts.requests} requests, ${JSON.stringify(counts.statuses)}, errors ${JSON.stringify(counts.errors)}`,
+    );
+    assert.ok(replaced !== undefined, 'the hung worker was not replaced within 30 s');
+    assert.match(readFileSync(join(stateDir, 'log', 'supervisor.log'), 'utf8'), /has not answered/);
+    assert.equal(failuresOf(counts, 200), 0);
+  });
+
   it('says so when started twice, and changes nothing', async () => {
     const again = await stack('up');
     assert.equal(again.code, 0);
