@@ -1,9 +1,11 @@
 /**
- * `npm run bench:attack`: the reproductions of an attack on the host stack, run against a stack
- * of its own, each printed with what the stack answered: a login path in another case, bodies
- * that do not decode, a form of 1001 fields, requests nginx refuses itself, the headers of token
- * answers and of nginx's 429, how long a worker holds a body that never completes, and who may
- * read the database and the logs. Figures, not a test: the tests assert the same things.
+ * `npm run bench:attack`: the reproductions of the attacks on the host stack, run against a stack
+ * of its own, each printed with what the stack answered. The first attack: a login path in
+ * another case, bodies that do not decode, a form of 1001 fields, requests nginx refuses itself,
+ * the headers of token answers and of nginx's 429, how long a worker holds a body that never
+ * completes, and who may read the database and the logs. The second (second-attack.ts):
+ * concurrent guesses, a login flood, an account lockout, failed-login timing, pm2's daemon
+ * killed and a worker hung. Figures, not a test: the tests assert the same things.
  */
 import { connect } from 'node:net';
 import { readdirSync, statSync } from 'node:fs';
@@ -11,10 +13,19 @@ import { join } from 'node:path';
 import { tempDir } from '../../tools/testing/temp-dir.ts';
 import { runStackCommand } from '../local-servers.ts';
 import { stackOnFreePorts } from '../stack-on-free-ports.ts';
+import { provideUser } from '../local-servers.ts';
+import {
+  concurrentGuesses,
+  failedLoginTimes,
+  floodWithRealLogin,
+  lockoutAttempt,
+  supervisorUnderTraffic,
+  type Target,
+} from './second-attack.ts';
 
 const json = { 'content-type': 'application/json' };
 const say = (what: string, answer: unknown) => {
-  console.log(`${what.padEnd(40)} ${typeof answer === 'string' ? answer : JSON.stringify(answer)}`);
+  console.log(`${what.padEnd(44)} ${typeof answer === 'string' ? answer : JSON.stringify(answer)}`);
 };
 
 /** Bytes as written, to the port given; resolves with what came back once the server closes. */
@@ -115,9 +126,27 @@ const stack = await stackOnFreePorts(stateDir, {
   JWT_SIGNING_KEY: 'attack-secret-that-is-long-enough-for-hs256!',
 });
 try {
+  await provideUser(stack.env, 'alice', 'pw');
   await runStackCommand('up', stack.env);
   await probe(stack.url, Number(stack.env.APP_PORT), Number(stack.env.NGINX_PORT));
   say('file modes', modes(stateDir));
+  const target: Target = {
+    url: stack.url,
+    appPort: Number(stack.env.APP_PORT),
+    env: stack.env,
+    stateDir,
+    say,
+  };
+  console.log('\nthe second attack');
+  for (const reproduction of [
+    concurrentGuesses,
+    floodWithRealLogin,
+    lockoutAttempt,
+    failedLoginTimes,
+    supervisorUnderTraffic,
+  ]) {
+    await reproduction(target);
+  }
 } finally {
   await runStackCommand('down', stack.env);
 }

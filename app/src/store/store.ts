@@ -74,8 +74,13 @@ export interface AttemptLimit {
   limit: number;
 }
 
-/** What `reserve` decided: counted, or refused until `retryAfterSeconds` have passed. */
-export type Reservation = { granted: true } | { granted: false; retryAfterSeconds: number };
+/**
+ * What `reserve` decided: counted, with each key's failures in its open window before this
+ * attempt, or refused until `retryAfterSeconds` have passed.
+ */
+export type Reservation =
+  | { granted: true; failuresBefore: Map<string, number> }
+  | { granted: false; retryAfterSeconds: number };
 
 export interface LoginFailureRepository {
   /**

@@ -30,6 +30,8 @@ export interface ThrottlePolicy {
 
 /** A reserved login attempt, settled once the password has been checked. */
 export interface LoginAttempt {
+  /** Its address failed to log in before, in the open window: its hash may wait behind others. */
+  fromFailingAddress: boolean;
   /** The password was right: the attempt is taken back, the account's windows end. */
   succeeded(): Promise<void>;
   /** The password was never checked (the server was too busy): the attempt is taken back. */
@@ -72,16 +74,19 @@ export function createLoginThrottle(store: Store, clock: Clock, policy: Throttle
     async attempt(username: string, address: string | undefined): Promise<LoginAttempt> {
       const limits = limitsOf(username, address);
       const keys = limits.map(({ key }) => key);
+      let fromFailingAddress = false;
       if (limits.length > 0) {
         const reservation = await store.loginFailures.reserve(limits, now(), policy.windowSeconds);
         if (!reservation.granted) {
           const wait = roundedWait(reservation.retryAfterSeconds);
           throw new AppError('throttled', messages.throttled(wait), { retryAfterSeconds: wait });
         }
+        fromFailingAddress = (reservation.failuresBefore.get(`address:${address ?? ''}`) ?? 0) > 0;
       }
       const accountKeys = keys.filter((key) => !key.startsWith('address:'));
       const addressKeys = keys.filter((key) => key.startsWith('address:'));
       return {
+        fromFailingAddress,
         async succeeded() {
           if (accountKeys.length > 0) await store.loginFailures.clear(accountKeys);
           if (addressKeys.length > 0) {

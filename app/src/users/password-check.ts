@@ -8,7 +8,7 @@
  * https://www.djangoproject.com/weblog/2024/jul/09/security-releases/
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Slots } from './hashing-slots.ts';
+import type { SlotOptions, Slots } from './hashing-slots.ts';
 import {
   canVerify,
   needsRehash,
@@ -33,7 +33,11 @@ function recentDurations(size: number) {
   };
 }
 
-export type PasswordCheck = (password: string, storedHash: string | undefined) => Promise<boolean>;
+export type PasswordCheck = (
+  password: string,
+  storedHash: string | undefined,
+  options?: SlotOptions,
+) => Promise<boolean>;
 
 export function createPasswordCheck(params: ScryptParams, slot: Slots): PasswordCheck {
   const defaultTimes = recentDurations(9);
@@ -42,24 +46,28 @@ export function createPasswordCheck(params: ScryptParams, slot: Slots): Password
     const result = await work();
     return { result, ms: performance.now() - started };
   };
-  const runDefault = (work: () => Promise<boolean>) =>
+  const runDefault = (work: () => Promise<boolean>, options?: SlotOptions) =>
     slot(async () => {
       const { result, ms } = await timed(work);
       defaultTimes.add(ms);
       return result;
-    });
+    }, options);
 
-  return async (password, storedHash) => {
+  return async (password, storedHash, options) => {
     if (storedHash === undefined || !canVerify(storedHash)) {
       await runDefault(async () => {
         await spendVerificationTime(password, params);
         return false;
-      });
+      }, options);
       return false;
     }
-    if (!needsRehash(storedHash, params))
-      return runDefault(() => verifyPassword(password, storedHash));
-    const { result, ms } = await slot(() => timed(() => verifyPassword(password, storedHash)));
+    if (!needsRehash(storedHash, params)) {
+      return runDefault(() => verifyPassword(password, storedHash), options);
+    }
+    const { result, ms } = await slot(
+      () => timed(() => verifyPassword(password, storedHash)),
+      options,
+    );
     // The first login of a process that needs it measures the default hasher once.
     const usual =
       defaultTimes.median() ??

@@ -87,7 +87,8 @@ export function createUserService(store: Store, clock: Clock, options: UserServi
      * Returns the active user these credentials belong to. Unknown user, wrong password, inactive
      * user and a hash nothing can check fail alike, with one text, in the same time
      * (password-check.ts). The attempt is counted before any hashing: past a limit it is refused
-     * with 429, and a process with as many logins waiting as it allows answers 503 at once.
+     * with 429, and a process with as many logins waiting as it allows answers 503 at once; a
+     * login from an address that failed before waits behind the others and gives way to them.
      */
     async authenticate(username: string, password: string, address?: string): Promise<User> {
       const attempt = await throttle.attempt(username, address);
@@ -95,7 +96,9 @@ export function createUserService(store: Store, clock: Clock, options: UserServi
       let valid: boolean;
       try {
         user = await store.users.findByUsername(username);
-        valid = await passwordMatches(password, user?.passwordHash);
+        valid = await passwordMatches(password, user?.passwordHash, {
+          behind: attempt.fromFailingAddress,
+        });
       } catch (error) {
         if (!(error instanceof HashingBusyError)) throw error;
         await attempt.withdrawn();

@@ -118,7 +118,8 @@ describe('a login flood on one process', () => {
       PASSWORD_SCRYPT_LOG_N: '14',
       PASSWORD_HASH_CONCURRENCY: '1',
       LOGIN_QUEUE_DEPTH: '2',
-      LOGIN_FAILURES_PER_ADDRESS: '0',
+      LOGIN_FAILURES_PER_ADDRESS: '1000',
+      TRUST_PROXY: 'loopback',
     });
     await api.createUser('dora', 'the right one');
   });
@@ -146,6 +147,23 @@ describe('a login flood on one process', () => {
     );
     const counted = [...windows.values()].reduce((sum, window) => sum + window.failures, 0);
     assert.equal(counted, 24 - busy.length);
+  });
+
+  it('keeps a place in the queue for a login from an address that has not failed', async () => {
+    const from = (address: string) => ({ headers: { 'x-forwarded-for': address } });
+    const flood = (n: number) =>
+      api.post('/api/token/', { username: `flood-${n}`, password: 'x' }, from('10.6.6.6'));
+    assert.equal((await flood(0)).status, 401);
+    const answers = Array.from({ length: 12 }, (_, n) => flood(n + 1));
+    const real = api.post(
+      '/api/token/',
+      { username: 'dora', password: 'the right one' },
+      from('10.7.7.7'),
+    );
+    const realReply = await real;
+    assert.equal(realReply.status, 200, realReply.text);
+    const statuses = (await Promise.all(answers)).map((reply) => reply.status);
+    assert.ok(statuses.includes(503), `flood: ${statuses.join(' ')}`);
   });
 
   it('lets a real login through once the flood has drained', async () => {

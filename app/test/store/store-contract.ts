@@ -241,12 +241,20 @@ export function storeContract(name: string, database: StoreUnderTest): void {
 
     it('counts login attempts per key in a window, seen from another connection, and starts over once it closes', async () => {
       const limits = (key: string, limit = 5) => ({ key, limit });
-      const granted = { granted: true };
       assert.deepEqual(
         await first.loginFailures.reserve([limits('account:a'), limits('address:x')], 100, 60),
-        granted,
+        {
+          granted: true,
+          failuresBefore: new Map([
+            ['account:a', 0],
+            ['address:x', 0],
+          ]),
+        },
       );
-      assert.deepEqual(await second.loginFailures.reserve([limits('account:a')], 130, 60), granted);
+      assert.deepEqual(await second.loginFailures.reserve([limits('account:a')], 130, 60), {
+        granted: true,
+        failuresBefore: new Map([['account:a', 1]]),
+      });
       const open = await first.loginFailures.open(['account:a', 'address:x', 'account:b'], 150, 60);
       assert.deepEqual(Object.fromEntries(open), {
         'account:a': { failures: 2, windowStart: 100 },

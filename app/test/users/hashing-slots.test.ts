@@ -46,4 +46,23 @@ describe('hashing slots', () => {
     assert.deepEqual(await Promise.all(queued), ['a', 'b']);
     assert.equal(await slot(() => Promise.resolve('d')), 'd');
   });
+
+  it('run work marked behind after the rest, and give its place up when the queue is full', async () => {
+    const slot = hashingSlots(1, 2);
+    const order: string[] = [];
+    const job = (name: string) => () => {
+      order.push(name);
+      return Promise.resolve(name);
+    };
+    let finish = () => {};
+    const held = slot(() => new Promise<void>((resolve) => (finish = resolve)));
+    const failing = slot(job('failing-1'), { behind: true });
+    const displaced = slot(job('failing-2'), { behind: true });
+    const real = slot(job('real'));
+    await assert.rejects(displaced, HashingBusyError);
+    await assert.rejects(slot(job('failing-3'), { behind: true }), HashingBusyError);
+    finish();
+    await Promise.all([held, failing, real]);
+    assert.deepEqual(order, ['real', 'failing-1']);
+  });
 });

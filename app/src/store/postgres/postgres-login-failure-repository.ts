@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { FailureWindow, LoginFailureRepository } from '../store.ts';
+import type { FailureWindow, LoginFailureRepository, Reservation } from '../store.ts';
 import { inTransaction, run } from './postgres-pool.ts';
 
 const windowClosed = 'f.window_start <= $2::bigint - $3::bigint';
@@ -8,7 +8,7 @@ export function postgresLoginFailureRepository(pool: pg.Pool): LoginFailureRepos
   return {
     reserve(limits, at, windowSeconds) {
       const keys = limits.map(({ key }) => key).sort();
-      return inTransaction(pool, async (query) => {
+      return inTransaction(pool, async (query): Promise<Reservation> => {
         // Every key's row made to exist and locked, in one order for every transaction (no
         // deadlock), a closed window reset: a concurrent attempt on any of these keys waits here
         // until this one has decided and counted.
@@ -28,14 +28,14 @@ export function postgresLoginFailureRepository(pool: pg.Pool): LoginFailureRepos
             ? [Number(row.window_start) + windowSeconds - at]
             : [],
         );
-        if (waits.length > 0)
-          return { granted: false as const, retryAfterSeconds: Math.max(...waits) };
+        if (waits.length > 0) return { granted: false, retryAfterSeconds: Math.max(...waits) };
         await query(
           'login-attempts-count',
           'UPDATE login_failures SET failures = failures + 1 WHERE key = ANY($1::text[])',
           [keys],
         );
-        return { granted: true as const };
+        const failuresBefore = new Map(rows.map((row) => [String(row.key), Number(row.failures)]));
+        return { granted: true, failuresBefore };
       });
     },
     async release(keys, at, windowSeconds) {

@@ -1,5 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import type { FailureWindow, LoginFailureRepository } from '../store.ts';
+import type { FailureWindow, LoginFailureRepository, Reservation } from '../store.ts';
 import { inWriteTransaction } from './sqlite-database.ts';
 
 /**
@@ -51,17 +51,18 @@ export function sqliteLoginFailureRepository(db: DatabaseSync): LoginFailureRepo
     reserve(limits, at, windowSeconds) {
       // The write lock, taken before the counts are read, makes read-decide-count one step for
       // every worker on this file.
-      const reservation = inWriteTransaction(db, () => {
+      const reservation = inWriteTransaction(db, (): Reservation => {
+        const failuresBefore = new Map<string, number>();
         const waits = limits.flatMap(({ key, limit }) => {
           const window = windowOf(key, at, windowSeconds);
+          failuresBefore.set(key, window?.failures ?? 0);
           return window && window.failures >= limit
             ? [window.windowStart + windowSeconds - at]
             : [];
         });
-        if (waits.length > 0)
-          return { granted: false as const, retryAfterSeconds: Math.max(...waits) };
+        if (waits.length > 0) return { granted: false, retryAfterSeconds: Math.max(...waits) };
         for (const { key } of limits) count.statement.run({ key, at, window: windowSeconds });
-        return { granted: true as const };
+        return { granted: true, failuresBefore };
       });
       return Promise.resolve(reservation);
     },
