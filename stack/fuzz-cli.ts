@@ -20,6 +20,7 @@ const dir = tempDir();
 const env = {
   JWT_SIGNING_KEY: 'fuzz-secret-that-is-long-enough-for-hs256!',
   LOGIN_FAILURES_PER_ACCOUNT: '0',
+  LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS: '0',
   LOGIN_FAILURES_PER_ADDRESS: '0',
   LOG_LEVEL: 'warn',
 };

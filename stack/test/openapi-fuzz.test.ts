@@ -17,6 +17,7 @@ describe('fuzzing the host stack through nginx', { timeout: 5 * 60_000 }, () => 
       NGINX_LOGIN_RATE: '1000r/s',
       NGINX_LOGIN_BURST: '1000',
       LOGIN_FAILURES_PER_ACCOUNT: '0',
+      LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS: '0',
       LOGIN_FAILURES_PER_ADDRESS: '0',
     });
     const up = await stack.stack('up');

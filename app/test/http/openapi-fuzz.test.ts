@@ -15,6 +15,7 @@ describe('fuzzing the API from its OpenAPI document', { timeout: 5 * 60_000 }, (
   before(async () => {
     api = await startTestServer({
       LOGIN_FAILURES_PER_ACCOUNT: '0',
+      LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS: '0',
       LOGIN_FAILURES_PER_ADDRESS: '0',
     });
     await api.createUser('alice', 'correct horse');
