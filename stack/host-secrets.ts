@@ -9,6 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConfigError } from '../app/src/config/load-config.ts';
+import { readSettings } from '../app/src/config/setting.ts';
+import { settings } from '../app/src/config/settings.ts';
 import { stackPaths } from './stack-paths.ts';
 
 /** Makes the file with a random secret unless it exists; true when it was made now. */
@@ -27,17 +29,17 @@ export function withSigningKey(env: NodeJS.ProcessEnv): { env: NodeJS.ProcessEnv
   return { env: { ...env, JWT_SIGNING_KEY_FILE: file }, made };
 }
 
-/** PROXY_SECRET as configured, or this host's own. */
+/** PROXY_SECRET as configured (checked by the app's own rule), or this host's own. */
 export function proxySecret(env: NodeJS.ProcessEnv): string {
-  if (env.PROXY_SECRET) {
-    // It goes into nginx's config between quotes: nothing there may end the string.
-    if (!/^[\w.~+/=-]{16,256}$/.test(env.PROXY_SECRET)) {
-      throw new ConfigError([
-        'PROXY_SECRET: expected 16 to 256 letters, digits or . _ ~ + / = - (nginx sends it in a header)',
-      ]);
-    }
-    return env.PROXY_SECRET;
-  }
+  const problems: string[] = [];
+  const configured = readSettings(
+    { proxySecret: settings.proxySecret },
+    env,
+    'production',
+    problems,
+  );
+  if (problems.length > 0) throw new ConfigError(problems);
+  if (configured.proxySecret !== undefined) return configured.proxySecret;
   makeOnce(stackPaths.proxySecretFile);
   return readFileSync(stackPaths.proxySecretFile, 'utf8');
 }

@@ -4,7 +4,16 @@
  */
 import { availableParallelism } from 'node:os';
 import { databaseUrl } from './database-url.ts';
-import { boolean, byteSize, durationSeconds, integerFrom, oneOf, port, text } from './parsers.ts';
+import {
+  boolean,
+  byteSize,
+  ConfigValueError,
+  durationSeconds,
+  integerFrom,
+  oneOf,
+  port,
+  text,
+} from './parsers.ts';
 import {
   inProduction,
   nodeEnvs,
@@ -31,6 +40,14 @@ export const algorithms = [
   'ES512',
 ] as const;
 export type JwtAlgorithm = (typeof algorithms)[number];
+
+/** nginx sends it in a header, between quotes in its config: nothing there may end the string. */
+const proxySecret = (raw: string): string => {
+  if (!/^[\w.~+/=-]{16,256}$/.test(raw)) {
+    throw new ConfigValueError('expected 16 to 256 letters, digits or . _ ~ + / = -');
+  }
+  return raw;
+};
 
 export const settings = {
   nodeEnv: setting({
@@ -203,7 +220,7 @@ export const settings = {
   proxySecret: optional({
     env: 'PROXY_SECRET',
     doc: 'When set, X-Forwarded-For and X-Forwarded-Proto count only on requests that carry it in X-Proxy-Secret (the host stack’s nginx sends it); a local process at a trusted address then cannot choose the address its failed logins count against.',
-    parse: text,
+    parse: proxySecret,
   }),
   trustProxy: setting({
     env: 'TRUST_PROXY',

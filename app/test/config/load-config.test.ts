@@ -77,6 +77,15 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('refuses a proxy secret that is short, or that nginx could not carry in its config', () => {
+    for (const secret of ['too-short', 'sixteen-or-more "quoted"', 'with a space in the middle']) {
+      assert.deepEqual(problemsOf({ PROXY_SECRET: secret }), [
+        'PROXY_SECRET: expected 16 to 256 letters, digits or . _ ~ + / = -',
+      ]);
+    }
+    assert.deepEqual(problemsOf({ PROXY_SECRET: 'Ab0_.~+/=-Ab0_.~+/=-' }), []);
+  });
+
   it('refuses a key given both inline and as a file', () => {
     assert.deepEqual(problemsOf({ JWT_SIGNING_KEY: 'x', JWT_SIGNING_KEY_FILE: '/k' }), [
       'JWT_SIGNING_KEY_FILE: set either JWT_SIGNING_KEY or JWT_SIGNING_KEY_FILE, not both',
