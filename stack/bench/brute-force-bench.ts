@@ -6,12 +6,12 @@
  * (429) or failed (5xx, connection errors), how many workers pm2 restarted, and the other user's
  * login latency. The attacker sends from 127.0.0.1, the other user from 127.0.0.2. The stack hashes at production cost (scrypt N=2^17).
  */
-import { request } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tempDir } from '../../tools/testing/temp-dir.ts';
 import { provideUser, runStackCommand } from '../local-servers.ts';
 import { stackOnFreePorts } from '../stack-on-free-ports.ts';
+import { loginFrom } from './login-from.ts';
 
 const seconds = Number(process.env.BRUTE_SECONDS ?? 30);
 const clients = Number(process.env.BRUTE_CLIENTS ?? 20);
@@ -28,44 +28,21 @@ interface Tally {
 const count = (tally: Tally, key: string) =>
   tally.statuses.set(key, (tally.statuses.get(key) ?? 0) + 1);
 
-/** One login from a chosen loopback address: nginx and the app tell clients apart by it. */
-function login(url: string, username: string, password: string, from: string): Promise<string> {
-  return new Promise((resolve) => {
-    const req = request(
-      `${url}/api/token/`,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        localAddress: from,
-        timeout: 60_000,
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => {
-          resolve(String(res.statusCode));
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', (error) => {
-      resolve(error.message === 'timeout' ? 'timeout' : 'connection error');
-    });
-    req.end(JSON.stringify({ username, password }));
-  });
-}
-
 async function phase(url: string, account: (n: number) => string): Promise<Tally> {
   const tally: Tally = { statuses: new Map(), legitMs: [] };
   const until = Date.now() + seconds * 1000;
   let attempt = 0;
   const attacker = async () => {
     while (Date.now() < until)
-      count(tally, await login(url, account((attempt += 1)), 'guess', attackerAddress));
+      count(
+        tally,
+        (await loginFrom(url, account((attempt += 1)), 'guess', attackerAddress)).status,
+      );
   };
   const legitimate = async () => {
     while (Date.now() < until) {
       const started = performance.now();
-      const status = await login(url, 'alice', 'alice-password', aliceAddress);
+      const { status } = await loginFrom(url, 'alice', 'alice-password', aliceAddress);
       if (status === '200') tally.legitMs.push(performance.now() - started);
       else count(tally, `alice ${status}`);
       await sleep(1000);

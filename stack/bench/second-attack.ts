@@ -8,13 +8,13 @@
  */
 import { pbkdf2Sync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openStore } from '../../app/src/store/open-store.ts';
 import { median } from '../../tools/median.ts';
 import { failuresOf, startRequestLoop } from '../../tools/testing/request-loop.ts';
 import { provideUser } from '../local-servers.ts';
+import { loginFrom, type LoginAnswer } from './login-from.ts';
 
 export interface Target {
   url: string;
@@ -24,43 +24,7 @@ export interface Target {
   say: (what: string, answer: unknown) => void;
 }
 
-interface Answer {
-  status: number;
-  ms: number;
-  retryAfter: number;
-}
-
-/** One login from a chosen loopback address. */
-function login(base: string, username: string, password: string, from: string): Promise<Answer> {
-  const started = performance.now();
-  return new Promise((resolve) => {
-    const req = request(
-      `${base}/api/token/`,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        localAddress: from,
-        timeout: 60_000,
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => {
-          resolve({
-            status: res.statusCode ?? 0,
-            ms: performance.now() - started,
-            retryAfter: Number(res.headers['retry-after'] ?? 1),
-          });
-        });
-      },
-    );
-    req.on('error', () => {
-      resolve({ status: 0, ms: performance.now() - started, retryAfter: 1 });
-    });
-    req.end(JSON.stringify({ username, password }));
-  });
-}
-
-const tally = (answers: Answer[]) => {
+const tally = (answers: LoginAnswer[]) => {
   const counts: Record<string, number> = {};
   for (const { status } of answers) counts[status] = (counts[status] ?? 0) + 1;
   return counts;
@@ -83,7 +47,7 @@ async function failuresCounted(target: Target, key: string): Promise<number> {
 export async function concurrentGuesses(target: Target): Promise<void> {
   const worker = `http://127.0.0.1:${target.appPort}`;
   const direct = await Promise.all(
-    Array.from({ length: 30 }, () => login(worker, 'victim-1', 'guess', '127.0.0.1')),
+    Array.from({ length: 30 }, () => loginFrom(worker, 'victim-1', 'guess', '127.0.0.1')),
   );
   target.say('1. 30 guesses at once, at a worker', tally(direct));
   target.say(
@@ -92,7 +56,7 @@ export async function concurrentGuesses(target: Target): Promise<void> {
   );
   const spread = await Promise.all(
     Array.from({ length: 72 }, (_, i) =>
-      login(target.url, 'victim-2', 'guess', address(2, i % 12)),
+      loginFrom(target.url, 'victim-2', 'guess', address(2, i % 12)),
     ),
   );
   target.say('   72 at once from 12 addresses, nginx', tally(spread));
@@ -102,9 +66,9 @@ export async function concurrentGuesses(target: Target): Promise<void> {
 export async function floodWithRealLogin(target: Target): Promise<void> {
   const until = Date.now() + 20_000;
   const flood = Array.from({ length: 90 }, async (_, i) => {
-    const answers: Answer[] = [];
+    const answers: LoginAnswer[] = [];
     while (Date.now() < until) {
-      answers.push(await login(target.url, `nobody-${i}`, 'x', address(3, i % 15)));
+      answers.push(await loginFrom(target.url, `nobody-${i}`, 'x', address(3, i % 15)));
     }
     return answers;
   });
@@ -113,11 +77,11 @@ export async function floodWithRealLogin(target: Target): Promise<void> {
   for (const at of [2000, 8000, 14_000]) {
     await sleep(Math.max(0, floodStart + at - Date.now()));
     const started = performance.now();
-    let answer = await login(target.url, 'alice', 'pw', '127.0.4.1');
+    let answer = await loginFrom(target.url, 'alice', 'pw', '127.0.4.1');
     const first = `${answer.status} in ${seconds(answer.ms)}`;
-    while (answer.status === 503 || answer.status === 429) {
+    while (answer.status === '503' || answer.status === '429') {
       await sleep(answer.retryAfter * 1000);
-      answer = await login(target.url, 'alice', 'pw', '127.0.4.1');
+      answer = await loginFrom(target.url, 'alice', 'pw', '127.0.4.1');
     }
     real.push(`${first}, ${answer.status} after ${seconds(performance.now() - started)}`);
   }
@@ -130,9 +94,9 @@ export async function floodWithRealLogin(target: Target): Promise<void> {
 export async function lockoutAttempt(target: Target): Promise<void> {
   await provideUser(target.env, 'victim-3', 'her password');
   await Promise.all(
-    Array.from({ length: 10 }, (_, i) => login(target.url, 'victim-3', 'guess', address(5, i))),
+    Array.from({ length: 10 }, (_, i) => loginFrom(target.url, 'victim-3', 'guess', address(5, i))),
   );
-  const fresh = await login(target.url, 'victim-3', 'her password', '127.0.6.1');
+  const fresh = await loginFrom(target.url, 'victim-3', 'her password', '127.0.6.1');
   target.say('3. 10 guesses from 10 addresses, then hers', `${fresh.status} from a fresh address`);
 }
 
@@ -170,7 +134,8 @@ export async function failedLoginTimes(target: Target): Promise<void> {
     for (let i = 0; i < 7; i += 1) {
       // A new address each time: nginx's login rate and the per-address limits stay out of it.
       times.push(
-        (await login(target.url, username, password, address(7 + Math.floor(n / 200), n % 200))).ms,
+        (await loginFrom(target.url, username, password, address(7 + Math.floor(n / 200), n % 200)))
+          .ms,
       );
       n += 1;
     }

@@ -150,7 +150,6 @@ describe('a login flood on one process', () => {
   });
 
   it('keeps a place in the queue for a login from an address that has not failed', async () => {
-    const from = (address: string) => ({ headers: { 'x-forwarded-for': address } });
     const flood = (n: number) =>
       api.post('/api/token/', { username: `flood-${n}`, password: 'x' }, from('10.6.6.6'));
     assert.equal((await flood(0)).status, 401);
