@@ -8,7 +8,9 @@ import type { KeyRing } from '../tokens/key-ring.ts';
 import type { TokenService } from '../tokens/token-service.ts';
 import type { UserService } from '../users/user-service.ts';
 import { createErrorHandler } from './middleware/error-handler.ts';
+import { appendSlash } from './middleware/append-slash.ts';
 import { notFound } from './middleware/fallbacks.ts';
+import { answerJsonWithoutCharset } from './json-without-charset.ts';
 import { forwardedOnlyFromProxy } from './middleware/forwarded-only-from-proxy.ts';
 import { createRequestLog, type RequestLogPolicy } from './middleware/request-log.ts';
 import { createRequestMetrics } from './middleware/request-metrics.ts';
@@ -49,6 +51,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   // Small JSON answers gain nothing from ETags, and each costs a hash of the body.
   app.set('etag', false);
+  answerJsonWithoutCharset(app);
   app.set('trust proxy', trustProxyValue(deps.trustProxy));
   const requireAccessToken = createRequireAccessToken(deps.authenticate);
 
@@ -64,6 +67,7 @@ export function createApp(deps: AppDeps): Express {
   addHelloRoutes(routes, requireAccessToken);
   addOpenApiRoutes(routes, openApiDocument({ refreshCookie: deps.cookie.enabled }));
   app.use(routes);
+  app.use(appendSlash(routes));
   app.use(notFound);
   app.use(createErrorHandler(deps.logger));
   return app;

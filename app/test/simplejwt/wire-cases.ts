@@ -61,6 +61,8 @@ const post = (
 });
 const credentials = { username, password };
 const inAMinute = () => Math.floor(Date.now() / 1000) + 60;
+/** A refresh token a case spends must be new to both servers' blacklists. */
+const freshJti = () => randomUUID().replaceAll('-', '');
 
 const loginCases: WireCase[] = [
   { name: 'login', request: () => post('/api/token/', jsonBody(credentials)) },
@@ -164,6 +166,22 @@ const loginCases: WireCase[] = [
     request: () => ({ method: 'PUT', path: '/api/token/', ...jsonBody(credentials) }),
   },
   { name: 'OPTIONS on the login', request: () => ({ method: 'OPTIONS', path: '/api/token/' }) },
+  {
+    name: 'login with a byte-order mark',
+    request: () => ({
+      ...post('/api/token/', jsonBody(credentials)),
+      body: `\ufeff${JSON.stringify(credentials)}`,
+    }),
+  },
+  {
+    name: 'login with a JSON:API media type',
+    request: () =>
+      post('/api/token/', jsonBody(credentials, { 'content-type': 'application/vnd.api+json' })),
+  },
+  {
+    name: 'login with a chunked body',
+    request: () => post('/api/token/', jsonBody(credentials, { 'transfer-encoding': 'chunked' })),
+  },
 ];
 
 const refreshCases: WireCase[] = [
@@ -210,6 +228,32 @@ const refreshCases: WireCase[] = [
       post(
         '/api/token/refresh/',
         jsonBody({ refresh: s.forge({ token_type: 'refresh', exp: inAMinute() - 120 }) }),
+      ),
+  },
+  {
+    name: 'refresh with a token without user_id',
+    request: (s) =>
+      post(
+        '/api/token/refresh/',
+        jsonBody({
+          refresh: s.forge({ token_type: 'refresh', user_id: undefined, jti: freshJti() }),
+        }),
+      ),
+  },
+  {
+    name: 'refresh for a user that does not exist',
+    request: (s) =>
+      post(
+        '/api/token/refresh/',
+        jsonBody({ refresh: s.forge({ token_type: 'refresh', user_id: '999', jti: freshJti() }) }),
+      ),
+  },
+  {
+    name: 'refresh with a token without jti',
+    request: (s) =>
+      post(
+        '/api/token/refresh/',
+        jsonBody({ refresh: s.forge({ token_type: 'refresh', jti: undefined }) }),
       ),
   },
   { name: 'GET on refresh', request: () => ({ method: 'GET', path: '/api/token/refresh/' }) },
@@ -347,12 +391,42 @@ const helloCases: WireCase[] = [
     request: (s) => hello(bearer(s.forge({ user_id: undefined }))),
   },
   {
+    name: 'hello with exp as a string',
+    request: (s) => hello(bearer(s.forge({ exp: String(inAMinute()) }))),
+  },
+  {
+    name: 'hello with a user_id that is not a number',
+    request: (s) => hello(bearer(s.forge({ user_id: 'abc' }))),
+  },
+  {
     name: 'hello with an expired token',
     request: (s) => hello(bearer(s.forge({ exp: inAMinute() - 120 }))),
   },
   {
     name: 'hello with an unsigned token',
     request: (s) => hello(bearer(s.forge({}, { unsigned: true }))),
+  },
+];
+
+/** Django's APPEND_SLASH: a known path without its final slash. */
+const withoutTheSlashCases: WireCase[] = [
+  ...['/api/token', '/api/token/refresh', '/api/token/verify', '/api/token/blacklist'].map(
+    (path): WireCase => ({
+      name: `POST ${path} without its slash`,
+      request: () => post(path, jsonBody(credentials)),
+    }),
+  ),
+  {
+    name: 'GET /hello without its slash',
+    request: async (s) => ({
+      method: 'GET',
+      path: '/hello?page=2',
+      headers: bearer((await s.login()).access),
+    }),
+  },
+  {
+    name: 'GET /hello without its slash or credentials',
+    request: () => ({ method: 'GET', path: '/hello' }),
   },
 ];
 
@@ -363,4 +437,5 @@ export const wireCases: WireCase[] = [
   ...blacklistCases,
   ...helloCases,
   { name: 'an unknown path', request: () => ({ method: 'GET', path: '/nothing/here/' }) },
+  ...withoutTheSlashCases,
 ];

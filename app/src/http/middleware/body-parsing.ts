@@ -7,7 +7,8 @@ import { AppError } from '../../errors/app-error.ts';
 import { messages } from '../../errors/messages.ts';
 import { parseMultipart } from './multipart-body.ts';
 
-const jsonTypes = ['application/json', 'application/*+json'];
+// DRF's JSONParser takes application/json alone: application/vnd.api+json and the like get 415.
+const jsonTypes = ['application/json'];
 const formType = 'application/x-www-form-urlencoded';
 const multipartType = 'multipart/form-data';
 /** Django's DATA_UPLOAD_MAX_NUMBER_FIELDS, which Express's form parser shares. */
