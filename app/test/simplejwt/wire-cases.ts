@@ -179,6 +179,10 @@ const loginCases: WireCase[] = [
       post('/api/token/', jsonBody(credentials, { 'content-type': 'application/vnd.api+json' })),
   },
   {
+    name: 'login with a body over 16 KB',
+    request: () => post('/api/token/', jsonBody({ username, password: 'x'.repeat(20_000) })),
+  },
+  {
     name: 'login with a chunked body',
     request: () => post('/api/token/', jsonBody(credentials, { 'transfer-encoding': 'chunked' })),
   },
