@@ -28,6 +28,25 @@ export default tseslint.config(
     },
   },
   {
+    // Parts talk through doors: outside app/, the app is reached through app/src/index.ts alone,
+    // so a change inside it cannot silently break the stack, nginx or the Pulumi program.
+    files: ['{stack,nginx,infra,loadtest,ops,tools,docs}/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/app/src/**', '!**/app/src/index.ts'],
+              message:
+                'Use the app through its door, app/src/index.ts (export what is needed there).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // k6's type definitions declare option shapes as classes; scripts give plain objects.
     files: ['loadtest/k6/**/*.ts'],
     rules: { '@typescript-eslint/no-unsafe-class-instance-assignment': 'off' },

@@ -6,9 +6,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as prettier from 'prettier';
-import { byteSize, durationSeconds, type Parser } from '../app/src/config/parsers.ts';
-import { nodeEnvs, type Schema } from '../app/src/config/setting.ts';
-import { settings as appSchema } from '../app/src/config/settings.ts';
+import {
+  byteSize,
+  durationSeconds,
+  type Parser,
+  nodeEnvs,
+  type Schema,
+  appSettings as appSchema,
+} from '../app/src/index.ts';
 import { stackConfigSchema } from '../infra/src/stack-config.ts';
 import { loadtestSchema, targetUserSchema } from '../loadtest/runner/loadtest-settings.ts';
 import { nginxSchema } from '../nginx/src/nginx-settings.ts';

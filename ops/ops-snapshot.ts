@@ -5,7 +5,7 @@
  */
 import type { Worker } from '../stack/pm2-cluster.ts';
 import { parsePrometheusText, total, type Sample } from './prometheus-text.ts';
-import { metricNames } from '../app/src/metrics/metric-names.ts';
+import { metricNames } from '../app/src/index.ts';
 
 export interface Scrape {
   at: number;

@@ -8,9 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ConfigError } from '../app/src/config/load-config.ts';
-import { readSettings } from '../app/src/config/setting.ts';
-import { settings } from '../app/src/config/settings.ts';
+import { ConfigError, readSettings, appSettings as settings } from '../app/src/index.ts';
 import { stackPaths } from './stack-paths.ts';
 
 /** Makes the file with a random secret unless it exists; true when it was made now. */

@@ -5,9 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { systemClock } from '../app/src/clock.ts';
-import { loadConfig } from '../app/src/config/load-config.ts';
-import { openConfiguredStore, userServiceFor } from '../app/src/services.ts';
+import { systemClock, loadConfig, openConfiguredStore, userServiceFor } from '../app/src/index.ts';
 import { waitForOk } from '../tools/network.ts';
 import { projectRoot } from '../tools/project-root.ts';
 

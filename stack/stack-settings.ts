@@ -2,9 +2,15 @@
  * The host stack's own settings, nginx's among them; the app's (DATABASE_URL, JWT_*, ...) pass through to it as they
  * are. Read once, with one line per bad value, like the app's.
  */
-import { ConfigError } from '../app/src/config/load-config.ts';
-import { integerFrom, port, ConfigValueError } from '../app/src/config/parsers.ts';
-import { optional, readSettings, setting } from '../app/src/config/setting.ts';
+import {
+  ConfigError,
+  integerFrom,
+  port,
+  ConfigValueError,
+  optional,
+  readSettings,
+  setting,
+} from '../app/src/index.ts';
 import { nginxSchema } from '../nginx/src/nginx-settings.ts';
 
 const sizeUnits: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };

@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
-import { loadEnvFile } from '../app/src/config/load-config.ts';
+import { loadEnvFile } from '../app/src/index.ts';
 import { proxySecret, withSigningKey } from './host-secrets.ts';
 import { isAlive } from '../tools/run-tool.ts';
 import { portIsFree, waitForOk } from '../tools/network.ts';

@@ -6,11 +6,13 @@
  * requests it holds. A limit set by hand below what the hashes need is refused at start.
  */
 import { availableParallelism } from 'node:os';
-import { ConfigError } from '../app/src/config/load-config.ts';
-import { readSettings } from '../app/src/config/setting.ts';
-import { settings as appSettings } from '../app/src/config/settings.ts';
-import { workerMemoryMb } from '../app/src/users/hashing-memory.ts';
-import { owaspScryptParams } from '../app/src/users/password-hashing.ts';
+import {
+  ConfigError,
+  readSettings,
+  appSettings,
+  workerMemoryMb,
+  owaspScryptParams,
+} from '../app/src/index.ts';
 import type { StackSettings } from './stack-settings.ts';
 
 export interface WorkerBudget {

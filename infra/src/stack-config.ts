@@ -3,19 +3,23 @@
  * the app's and the host stack's, so a bad value reads the same everywhere: one line per key.
  * The signing key is not here: index.ts reads it as a secret.
  */
-import { ConfigError, loadConfig } from '../../app/src/config/load-config.ts';
 import {
+  ConfigError,
+  loadConfig,
   ConfigValueError,
   durationSeconds,
   integerFrom,
   oneOf,
   text,
-} from '../../app/src/config/parsers.ts';
-import { optional, readSettings, setting, type ValuesOf } from '../../app/src/config/setting.ts';
-import { algorithms } from '../../app/src/config/settings.ts';
-import { buildKeyRing } from '../../app/src/tokens/key-ring.ts';
-import { workerMemoryMb } from '../../app/src/users/hashing-memory.ts';
-import { owaspScryptParams } from '../../app/src/users/password-hashing.ts';
+  optional,
+  readSettings,
+  setting,
+  type ValuesOf,
+  algorithms,
+  buildKeyRing,
+  workerMemoryMb,
+  owaspScryptParams,
+} from '../../app/src/index.ts';
 import { nginxSchema, requestRate } from '../../nginx/src/nginx-settings.ts';
 import { instances } from '../../stack/stack-settings.ts';
 

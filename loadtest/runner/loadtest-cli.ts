@@ -7,12 +7,11 @@
 import { mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '../../app/src/config/load-config.ts';
+import { ConfigError, readSettings } from '../../app/src/index.ts';
 import { projectRoot } from '../../tools/project-root.ts';
 import { rateOfScenario } from '../k6/lib/scenarios.ts';
 import { capacityBudgetsMs } from '../report/capacity-budgets.ts';
 import { findK6 } from './k6-binary.ts';
-import { readSettings } from '../../app/src/config/setting.ts';
 import {
   readLoadtestSettings,
   targetUserSchema,

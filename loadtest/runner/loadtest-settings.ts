@@ -4,9 +4,16 @@
  * values stop the run before anything starts, one line each, naming the flag or the variable.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../../app/src/config/load-config.ts';
-import { ConfigValueError, durationSeconds, integerFrom } from '../../app/src/config/parsers.ts';
-import { optional, readSettings, setting, type Schema } from '../../app/src/config/setting.ts';
+import {
+  ConfigError,
+  ConfigValueError,
+  durationSeconds,
+  integerFrom,
+  optional,
+  readSettings,
+  setting,
+  type Schema,
+} from '../../app/src/index.ts';
 import { runDefaults, scenarioNames, type ScenarioName } from '../k6/lib/scenarios.ts';
 
 function targetUrl(raw: string): string {

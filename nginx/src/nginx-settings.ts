@@ -2,9 +2,16 @@
  * nginx's own settings: where it listens, the app port it proxies to and its login limit. The host
  * stack reads them with its pm2 settings; the nginx image reads them at build time.
  */
-import { ConfigError } from '../../app/src/config/load-config.ts';
-import { integerFrom, port, text, ConfigValueError } from '../../app/src/config/parsers.ts';
-import { optional, readSettings, setting } from '../../app/src/config/setting.ts';
+import {
+  ConfigError,
+  integerFrom,
+  port,
+  text,
+  ConfigValueError,
+  optional,
+  readSettings,
+  setting,
+} from '../../app/src/index.ts';
 
 /** nginx's rate syntax: a number of requests per second or minute. */
 export const requestRate = (raw: string): string => {

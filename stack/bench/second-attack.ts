@@ -10,7 +10,7 @@ import { pbkdf2Sync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { openStore } from '../../app/src/store/open-store.ts';
+import { openStore } from '../../app/src/index.ts';
 import { median } from '../../tools/median.ts';
 import { failuresOf, startRequestLoop } from '../../tools/testing/request-loop.ts';
 import { provideUser } from '../local-servers.ts';
