@@ -1,33 +1,13 @@
 /**
  * Starting the project's servers as child processes, for the benchmarks and the load tests:
  * the dev server exactly as `npm run dev` runs it, and the host stack through its own command.
+ * Their first user comes from the app's own provideUser (app/src/index.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { systemClock, loadConfig, openConfiguredStore, userServiceFor } from '../app/src/index.ts';
 import { waitForOk } from '../tools/network.ts';
 import { projectRoot } from '../tools/project-root.ts';
-
-/**
- * Makes sure the database that `env` configures (DATABASE_URL, PASSWORD_SCRYPT_LOG_N, ...) has
- * this user with this password: created, or given the password anew.
- */
-export async function provideUser(
-  env: NodeJS.ProcessEnv,
-  username: string,
-  password: string,
-): Promise<void> {
-  const config = loadConfig(env);
-  const store = await openConfiguredStore(config, systemClock);
-  const users = userServiceFor(config, store, systemClock);
-  try {
-    if (await store.users.findByUsername(username)) await users.setPassword(username, password);
-    else await users.create(username, password);
-  } finally {
-    await store.close();
-  }
-}
 
 export interface DevServer {
   url: string;

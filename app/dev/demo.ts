@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { loadEnvFile } from '../src/config/load-config.ts';
-import { provideUser } from '../../stack/local-servers.ts';
+import { provideUser } from '../src/cli/provide-user.ts';
 
 const once = process.argv.includes('--once');
 const username = 'demo';

@@ -33,6 +33,7 @@ export { workerMemoryMb } from './users/hashing-memory.ts';
 export { owaspScryptParams } from './users/password-hashing.ts';
 
 // The app's services, for the commands and benches that run it or provide its first user.
+export { provideUser } from './cli/provide-user.ts';
 export { systemClock } from './clock.ts';
 export { buildServices, openConfiguredStore, userServiceFor } from './services.ts';
 export { openStore } from './store/open-store.ts';

@@ -8,8 +8,9 @@
  */
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { provideUser } from '../../app/src/index.ts';
 import { tempDir } from '../../tools/testing/temp-dir.ts';
-import { provideUser, runStackCommand } from '../local-servers.ts';
+import { runStackCommand } from '../local-servers.ts';
 import { stackOnFreePorts } from '../stack-on-free-ports.ts';
 import { loginFrom } from './login-from.ts';
 

@@ -10,10 +10,9 @@ import { pbkdf2Sync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { openStore } from '../../app/src/index.ts';
+import { openStore, provideUser } from '../../app/src/index.ts';
 import { median } from '../../tools/median.ts';
 import { failuresOf, startRequestLoop } from '../../tools/testing/request-loop.ts';
-import { provideUser } from '../local-servers.ts';
 import { loginFrom, type LoginAnswer } from './login-from.ts';
 
 export interface Target {

@@ -15,12 +15,13 @@ import { availableParallelism, cpus } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { provideUser } from '../../app/src/index.ts';
 import { startDjangoReference } from '../../tools/django-reference/django-reference.ts';
 import { median } from '../../tools/median.ts';
 import { freePort, waitForOk } from '../../tools/network.ts';
 import { send } from '../../tools/testing/http-client.ts';
 import { tempDir } from '../../tools/testing/temp-dir.ts';
-import { provideUser, runStackCommand, startDevServer } from '../local-servers.ts';
+import { runStackCommand, startDevServer } from '../local-servers.ts';
 import { stackOnFreePorts } from '../stack-on-free-ports.ts';
 import {
   groupCpuSeconds,

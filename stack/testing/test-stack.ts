@@ -2,7 +2,7 @@
  * A host stack for a test, not yet started: two workers, a state folder of its own, free ports,
  * and a user alice with password pw. The stack's tests use it, and so do the ops view's.
  */
-import { provideUser } from '../local-servers.ts';
+import { provideUser } from '../../app/src/index.ts';
 import { stackOnFreePorts, type StackOnFreePorts } from '../stack-on-free-ports.ts';
 import { runScript, type ProcessResult } from '../../tools/testing/run-script.ts';
 import { tempDir } from '../../tools/testing/temp-dir.ts';
