@@ -6,7 +6,12 @@ import { systemClock } from '../clock.ts';
 import { ConfigError, loadConfig, loadEnvFile } from '../config/load-config.ts';
 import type { Config } from '../config/settings.ts';
 import { openConfiguredStore } from '../services.ts';
-import { StoreOpenError, StoreUnavailableError, type Store } from '../store/store.ts';
+import {
+  StoreOpenError,
+  StoreUnavailableError,
+  UsersClashError,
+  type Store,
+} from '../store/store.ts';
 import { UserInputError } from '../users/user-service.ts';
 
 export class UsageError extends Error {
@@ -23,6 +28,7 @@ export interface CommandContext {
 const isUserFacing = (error: unknown): error is Error =>
   error instanceof UsageError ||
   error instanceof UserInputError ||
+  error instanceof UsersClashError ||
   error instanceof ConfigError ||
   error instanceof StoreOpenError ||
   error instanceof StoreUnavailableError;

@@ -4,7 +4,7 @@
  *
  * Every method is async so an implementation over the network fits the same shape.
  */
-import type { UserRepository } from '../users/user.ts';
+import type { UserRepository } from './user-repository.ts';
 /** Why a refresh token was blacklisted. */
 export type RevocationReason =
   | 'logout'
@@ -111,6 +111,11 @@ export interface Store {
 
 export class AlreadyExistsError extends Error {
   override name = 'AlreadyExistsError';
+}
+
+/** Users brought from elsewhere clash with users already here; the message lists them. */
+export class UsersClashError extends Error {
+  override name = 'UsersClashError';
 }
 
 /** The database cannot be reached now (down, restarting, too slow): a 503, worth retrying. */

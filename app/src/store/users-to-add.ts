@@ -4,8 +4,7 @@
  * its own (the id or the username taken by another). A clash stops the whole move before
  * anything is written, with a list of them a person can act on.
  */
-import { UserInputError } from '../users/user-service.ts';
-import type { Store } from './store.ts';
+import { UsersClashError, type Store } from './store.ts';
 
 export interface ClashWording {
   /** Where the store is, as seen by the one moving users: `here`, `there`. */
@@ -35,7 +34,7 @@ export async function usersToAdd<T extends { id: number; username: string }>(
     else toAdd.push(user);
   }
   if (clashes.length > 0) {
-    throw new UserInputError(
+    throw new UsersClashError(
       [
         wording.heading(clashes.length),
         ...clashes.slice(0, 10).map((line) => `  ${line}`),

@@ -4,7 +4,7 @@
  */
 import { AppError } from '../errors/app-error.ts';
 import { messages } from '../errors/messages.ts';
-import type { User } from '../users/user.ts';
+import type { User } from '../store/user-repository.ts';
 import { invalidToken } from './jwt-codec.ts';
 import { userIdOf } from './token-claims.ts';
 import type { TokenService } from './token-service.ts';

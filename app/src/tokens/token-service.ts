@@ -7,7 +7,7 @@ import { AppError } from '../errors/app-error.ts';
 import { messages } from '../errors/messages.ts';
 import { unobservedAuthEvents, type AuthEvents } from '../metrics/auth-events.ts';
 import type { Store } from '../store/store.ts';
-import type { User } from '../users/user.ts';
+import type { User } from '../store/user-repository.ts';
 import type { Claims, JwtCodec } from './jwt-codec.ts';
 import { createRefreshTokenRotation, type RotationPolicy } from './refresh-token-rotation.ts';
 import { checkClaims, tokenClaims } from './token-claims.ts';

@@ -5,7 +5,7 @@
  * (their refresh tokens stop at once: refresh reads the store). 0 turns the cache off.
  */
 import type { Clock } from '../clock.ts';
-import type { User } from './user.ts';
+import type { User } from '../store/user-repository.ts';
 
 /** Enough for every active user of a busy API; beyond it the oldest entry goes first. */
 const maxEntries = 10_000;

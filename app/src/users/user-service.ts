@@ -6,7 +6,7 @@ import { epochSeconds } from '../clock.ts';
 import { AppError } from '../errors/app-error.ts';
 import { messages } from '../errors/messages.ts';
 import { AlreadyExistsError, type Store } from '../store/store.ts';
-import type { User } from './user.ts';
+import type { User } from '../store/user-repository.ts';
 import { HashingBusyError, hashingSlots } from './hashing-slots.ts';
 import { createLoginThrottle, type ThrottlePolicy } from './login-throttle.ts';
 import { createPasswordCheck } from './password-check.ts';

@@ -10,7 +10,7 @@ import type { Config } from '../../src/config/settings.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 import { openConfiguredStore, userServiceFor } from '../../src/services.ts';
 import type { Store } from '../../src/store/store.ts';
-import type { User } from '../../src/users/user.ts';
+import type { User } from '../../src/store/user-repository.ts';
 import { openApiDocument } from '../../src/http/openapi/openapi-document.ts';
 import { FakeClock } from './fake-clock.ts';
 import { testDatabaseUrl } from './test-database.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cachedUserLookup } from '../../src/users/user-lookup-cache.ts';
-import type { User } from '../../src/users/user.ts';
+import type { User } from '../../src/store/user-repository.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 
 const alice: User = {

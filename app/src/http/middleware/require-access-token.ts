@@ -4,7 +4,7 @@
  */
 import type { Request, RequestHandler } from 'express';
 import type { AccessAuthentication } from '../../tokens/access-authentication.ts';
-import type { User } from '../../users/user.ts';
+import type { User } from '../../store/user-repository.ts';
 
 declare module 'express-serve-static-core' {
   interface Request {

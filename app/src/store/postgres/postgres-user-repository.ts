@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { User, UserRepository } from '../../users/user.ts';
+import type { User, UserRepository } from '../user-repository.ts';
 import { AlreadyExistsError } from '../store.ts';
 import { run, type Rows } from './postgres-pool.ts';
 

@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import type { User, UserRepository } from '../../users/user.ts';
+import type { User, UserRepository } from '../user-repository.ts';
 import { AlreadyExistsError } from '../store.ts';
 
 type Row = Record<string, unknown>;

@@ -1,6 +1,7 @@
 /**
- * A user as the app knows it, and what the users need from storage: the store implements this
- * interface, the user service and authentication use it.
+ * A user as the app keeps it, and what the users need from storage: the store implements this
+ * interface, the user service and authentication use it. It lives with the store, so that the
+ * store depends on nothing above it.
  */
 export interface User {
   id: number;
