@@ -5,26 +5,10 @@
  * inside the app cannot silently break a part that depends on it.
  */
 
-// The settings machinery each part builds its own schema with, and the app's schema.
-export { ConfigError, loadConfig, loadEnvFile } from './config/load-config.ts';
-export {
-  byteSize,
-  ConfigValueError,
-  durationSeconds,
-  integerFrom,
-  oneOf,
-  port,
-  text,
-  type Parser,
-} from './config/parsers.ts';
-export {
-  nodeEnvs,
-  optional,
-  readSettings,
-  setting,
-  type Schema,
-  type ValuesOf,
-} from './config/setting.ts';
+// The settings machinery each part builds its own schema with (its own door: config/index.ts),
+// and the app's schema.
+export * from './config/index.ts';
+export { loadConfig } from './config/load-config.ts';
 export { algorithms, settings as appSettings } from './config/settings.ts';
 
 // What the stack and the Pulumi program size and check before they start the app.
