@@ -95,8 +95,8 @@ export async function lockoutAttempt(target: Target): Promise<void> {
   await Promise.all(
     Array.from({ length: 10 }, (_, i) => loginFrom(target.url, 'victim-3', 'guess', address(5, i))),
   );
-  const fresh = await loginFrom(target.url, 'victim-3', 'her password', '127.0.6.1');
-  target.say('3. 10 guesses from 10 addresses, then hers', `${fresh.status} from a fresh address`);
+  const hers = await loginFrom(target.url, 'victim-3', 'her password', '127.0.6.1');
+  target.say('3. 10 guesses from 10 addresses, then hers', `${hers.status} from her own address`);
 }
 
 /** 4. The time of a failed login, by what the account holds. */
