@@ -9,6 +9,7 @@
 // and the app's schema.
 export * from './config/index.ts';
 export { loadConfig } from './config/load-config.ts';
+export { databaseTarget, withoutPassword } from './config/database-url.ts';
 export { algorithms, settings as appSettings } from './config/settings.ts';
 
 // What the stack and the Pulumi program size and check before they start the app.

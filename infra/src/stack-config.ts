@@ -7,6 +7,7 @@ import {
   ConfigError,
   loadConfig,
   ConfigValueError,
+  databaseTarget,
   durationSeconds,
   integerFrom,
   oneOf,
@@ -19,6 +20,7 @@ import {
   buildKeyRing,
   workerMemoryMb,
   owaspScryptParams,
+  withoutPassword,
 } from '../../app/src/index.ts';
 import { nginxSchema, requestRate } from '../../nginx/src/nginx-settings.ts';
 import { instances } from '../../stack/stack-settings.ts';
@@ -39,6 +41,25 @@ const imageReference = (raw: string): string => {
     );
   }
   return raw.trim();
+};
+
+/**
+ * A PostgreSQL server of the user's own, read by the app's own reading of DATABASE_URL, and
+ * without its password: that comes as the databasePassword secret, never in plain config.
+ */
+const userDatabaseUrl = (raw: string): string => {
+  const url = raw.trim();
+  const expected = `expected postgres://user@host:5432/dbname, without a password, got "${withoutPassword(url)}"`;
+  try {
+    const parsed = new URL(url);
+    // The CA file is the task's (a secret or a mount), not on the machine that runs pulumi.
+    parsed.searchParams.delete('sslrootcert');
+    const target = databaseTarget(parsed.href);
+    if (target.kind === 'postgres' && parsed.username && !parsed.password) return url;
+  } catch {
+    // Not a URL the app reads: the same answer as any other refusal.
+  }
+  throw new ConfigValueError(expected);
 };
 
 export const targets = ['containers', 'swarm'] as const;
@@ -178,14 +199,7 @@ export const stackConfigSchema = {
   databaseUrl: optional({
     env: 'databaseUrl',
     doc: 'Swarm: a PostgreSQL server of your own (a managed database), postgres://user@host:5432/dbname without the password (that is the databasePassword secret); unset: a PostgreSQL service in the stack.',
-    parse: (raw) => {
-      if (!/^postgres(ql)?:\/\/[^:@/]+@[^/]+\/\w+/.test(raw.trim())) {
-        throw new ConfigValueError(
-          `expected postgres://user@host:5432/dbname, without a password, got "${raw.replace(/:[^:@/]*@/, ':***@')}"`,
-        );
-      }
-      return raw.trim();
-    },
+    parse: userDatabaseUrl,
   }),
   dockerHost: optional({
     env: 'dockerHost',

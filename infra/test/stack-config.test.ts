@@ -37,6 +37,22 @@ describe('readStackConfig', () => {
     assert.equal(config.refreshTokenLifetime, 172_800);
   });
 
+  it('reads a database of the user’s own as the app reads DATABASE_URL, but without a password', () => {
+    const withTls = 'postgres://kit@db:5432/kit?sslmode=verify-full&sslrootcert=/run/secrets/ca';
+    assert.equal(readStackConfig(from({ databaseUrl: withTls })).databaseUrl, withTls);
+    for (const refused of ['postgres://kit:pw@db/kit', 'mysql://kit@db/kit', 'postgres://db/kit']) {
+      assert.throws(
+        () => readStackConfig(from({ databaseUrl: refused })),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          error.problems[0]?.startsWith(
+            'databaseUrl: expected postgres://user@host:5432/dbname',
+          ) === true &&
+          !error.problems[0].includes(':pw@'),
+      );
+    }
+  });
+
   it('reports every bad key at once, each on a line naming it', () => {
     assert.throws(
       () =>
