@@ -42,6 +42,7 @@ export interface LoginAttempt {
 // username, so an account's own keys are exactly those that start with its prefix.
 const accountKey = (username: string) => `account:${username.slice(0, 160)}`;
 const fromAddressPrefix = (username: string) => `account-address:${username.slice(0, 160)}\t`;
+const addressKey = (address: string) => `address:${address}`;
 
 /**
  * The wait, rounded up to the minute: true (the window has closed by then) without telling an
@@ -61,7 +62,7 @@ export function createLoginThrottle(store: Store, clock: Clock, policy: Throttle
       });
     }
     if (address && policy.perAddress > 0) {
-      limits.push({ key: `address:${address}`, limit: policy.perAddress });
+      limits.push({ key: addressKey(address), limit: policy.perAddress });
     }
     return limits;
   };
@@ -74,6 +75,7 @@ export function createLoginThrottle(store: Store, clock: Clock, policy: Throttle
     async attempt(username: string, address: string | undefined): Promise<LoginAttempt> {
       const limits = limitsOf(username, address);
       const keys = limits.map(({ key }) => key);
+      const ofAddress = address === undefined ? undefined : addressKey(address);
       let fromFailingAddress = false;
       if (limits.length > 0) {
         const reservation = await store.loginFailures.reserve(limits, now(), policy.windowSeconds);
@@ -81,10 +83,10 @@ export function createLoginThrottle(store: Store, clock: Clock, policy: Throttle
           const wait = roundedWait(reservation.retryAfterSeconds);
           throw new AppError('throttled', messages.throttled(wait), { retryAfterSeconds: wait });
         }
-        fromFailingAddress = (reservation.failuresBefore.get(`address:${address ?? ''}`) ?? 0) > 0;
+        fromFailingAddress = (reservation.failuresBefore.get(ofAddress ?? '') ?? 0) > 0;
       }
-      const accountKeys = keys.filter((key) => !key.startsWith('address:'));
-      const addressKeys = keys.filter((key) => key.startsWith('address:'));
+      const accountKeys = keys.filter((key) => key !== ofAddress);
+      const addressKeys = keys.filter((key) => key === ofAddress);
       return {
         fromFailingAddress,
         async succeeded() {

@@ -54,13 +54,9 @@ export function createPasswordCheck(params: ScryptParams, slot: Slots): Password
     }, options);
 
   return async (password, storedHash, options) => {
-    if (storedHash === undefined || !canVerify(storedHash)) {
-      await runDefault(async () => {
-        await spendVerificationTime(password, params);
-        return false;
-      }, options);
-      return false;
-    }
+    const spendDefault = () => spendVerificationTime(password, params).then(() => false);
+    if (storedHash === undefined || !canVerify(storedHash))
+      return runDefault(spendDefault, options);
     if (!needsRehash(storedHash, params)) {
       return runDefault(() => verifyPassword(password, storedHash), options);
     }
@@ -69,10 +65,8 @@ export function createPasswordCheck(params: ScryptParams, slot: Slots): Password
       options,
     );
     // The first login of a process that needs it measures the default hasher once.
-    const usual =
-      defaultTimes.median() ??
-      (await runDefault(() => spendVerificationTime(password, params).then(() => false)),
-      defaultTimes.median() ?? 0);
+    if (defaultTimes.median() === undefined) await runDefault(spendDefault, options);
+    const usual = defaultTimes.median() ?? 0;
     if (usual > ms) await sleep(usual - ms);
     return result;
   };
