@@ -14,7 +14,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isAlive } from '../tools/run-tool.ts';
+import { endProcesses, isAlive } from '../tools/run-tool.ts';
 import { listWorkers, pm2DaemonPid, startWorkers } from './pm2-cluster.ts';
 
 export const supervision = {
@@ -40,19 +40,10 @@ async function probe(port: number): Promise<Probe> {
     const { pid } = (await response.json()) as { pid: number };
     return { answered: true, pid };
   } catch (error) {
-    // Refused: nothing listens there now (a worker starting, or being replaced): not hung.
-    const code = ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code;
-    return {
-      answered: false,
-      hung: (error as Error).name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT',
-    };
+    // Only the timeout means hung; refused means nothing listens there now (a worker starting,
+    // or being replaced).
+    return { answered: false, hung: (error as Error).name === 'TimeoutError' };
   }
-}
-
-async function endAll(pids: number[]): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (pids.some(isAlive) && Date.now() < deadline) await sleep(100);
-  for (const pid of pids.filter(isAlive)) process.kill(pid, 'SIGKILL');
 }
 
 export async function supervise(workers: number, metricsPort: number): Promise<never> {
@@ -62,7 +53,7 @@ export async function supervise(workers: number, metricsPort: number): Promise<n
     await sleep(supervision.intervalMs);
     if (pm2DaemonPid() === undefined) {
       log(`pm2's daemon is gone: starting the workers again`);
-      await endAll([...pids.values()]);
+      await endProcesses([...pids.values()], 5000);
       pids.clear();
       misses.clear();
       try {

@@ -5,11 +5,10 @@
 import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { loadEnvFile } from '../app/src/index.ts';
 import { proxySecret, withSigningKey } from './host-secrets.ts';
-import { isAlive } from '../tools/run-tool.ts';
+import { endProcesses } from '../tools/run-tool.ts';
 import { portIsFree, waitForOk } from '../tools/network.ts';
 import { nginxPid, startNginx, stopNginx, testNginxConfig } from '../nginx/src/nginx-server.ts';
 import {
@@ -62,13 +61,14 @@ function appEnv(settings: StackSettings): NodeJS.ProcessEnv {
   };
 }
 
-function renderHostNginxConfig(settings: StackSettings): void {
+function renderHostNginxConfig(settings: StackSettings, env: NodeJS.ProcessEnv): void {
   const tls = settings.nginxTlsPort;
   renderNginxConfig(
     {
       listen: `${settings.nginxHost}:${settings.nginxPort}`,
       upstreams: [`127.0.0.1:${settings.appPort}`],
-      proxySecret: proxySecret(process.env),
+      // The secret the workers were given: they believe nginx by it.
+      proxySecret: env.PROXY_SECRET,
       runDir: stackPaths.nginx.run,
       logDir: stackPaths.logDir,
       tempDir: stackPaths.nginx.temp,
@@ -156,7 +156,7 @@ export async function stackUp(say: Say, settings = readStackSettings()): Promise
     }
     if (!nginxRunning) {
       if (settings.nginxTlsPort !== undefined) ensureLocalCertificate(say);
-      renderHostNginxConfig(settings);
+      renderHostNginxConfig(settings, env);
       testNginxConfig(stackPaths.nginx);
       say(`starting nginx on ${settings.nginxHost}:${settings.nginxPort}`);
       await startNginx(stackPaths.nginx);
@@ -183,13 +183,6 @@ export async function stackUp(say: Say, settings = readStackSettings()): Promise
   return url;
 }
 
-/** Waits for the processes to exit, then SIGKILLs any still there after the pm2 kill_timeout. */
-async function endProcesses(pids: number[], timeoutMs = 16_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (pids.some(isAlive) && Date.now() < deadline) await sleep(100);
-  for (const pid of pids.filter(isAlive)) process.kill(pid, 'SIGKILL');
-}
-
 export async function stackDown(say: Say): Promise<void> {
   // The supervisor first: it would start again the workers that pm2 kill stops.
   const supervisor = await stopSupervisor();
@@ -208,7 +201,8 @@ export async function stackDown(say: Say): Promise<void> {
     const workerPids = listWorkers().map((w) => w.pid);
     killPm2();
     // pm2 kill stops the workers as it goes; one that outlived its daemon is ended here.
-    await endProcesses([pm2, ...workerPids]);
+    // Beyond pm2's kill_timeout (16 s), a worker that outlived its daemon is SIGKILLed.
+    await endProcesses([pm2, ...workerPids], 16_000);
     say('stopped the pm2 workers and daemon');
   }
 }

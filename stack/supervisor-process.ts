@@ -13,8 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { isAlive } from '../tools/run-tool.ts';
+import { endProcesses, isAlive } from '../tools/run-tool.ts';
 import { stackPaths } from './stack-paths.ts';
 
 export function supervisorPid(): number | undefined {
@@ -49,9 +48,7 @@ export async function stopSupervisor(): Promise<number | undefined> {
   const pid = supervisorPid();
   if (pid !== undefined) {
     process.kill(pid, 'SIGTERM');
-    const deadline = Date.now() + 3000;
-    while (isAlive(pid) && Date.now() < deadline) await sleep(50);
-    if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    await endProcesses([pid], 3000);
   }
   rmSync(stackPaths.supervisorPidFile, { force: true });
   return pid;

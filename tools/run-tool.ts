@@ -1,6 +1,7 @@
 /** Runs a tool to completion and returns its output; a failure carries what the tool said. */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface CommandResult {
   status: number | null;
@@ -56,4 +57,11 @@ function isZombie(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Waits up to `timeoutMs` for the processes to end, then SIGKILLs any still there. */
+export async function endProcesses(pids: number[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (pids.some(isAlive) && Date.now() < deadline) await sleep(50);
+  for (const pid of pids.filter(isAlive)) process.kill(pid, 'SIGKILL');
 }
