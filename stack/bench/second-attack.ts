@@ -101,22 +101,17 @@ export async function lockoutAttempt(target: Target): Promise<void> {
 
 /** 4. The time of a failed login, by what the account holds. */
 export async function failedLoginTimes(target: Target): Promise<void> {
+  await provideUser(target.env, 'deactivated', 'pw');
   const store = await openStore(target.env.DATABASE_URL ?? '', 0);
   const pbkdf2 = `pbkdf2_sha256$870000$salt$${pbkdf2Sync('x', 'salt', 870_000, 32, 'sha256').toString('base64')}`;
   try {
     await store.users.create('imported-md5', 'md5$salt$9a0364b9e99bb480dd25e1f0284c8555', 0);
     await store.users.create('imported-unusable', '!unusablexxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 0);
     await store.users.create('imported-pbkdf2', pbkdf2, 0);
+    const deactivated = await store.users.findByUsername('deactivated');
+    if (deactivated) await store.users.setActive(deactivated.id, false);
   } finally {
     await store.close();
-  }
-  await provideUser(target.env, 'deactivated', 'pw');
-  const deactivate = await openStore(target.env.DATABASE_URL ?? '', 0);
-  try {
-    const user = await deactivate.users.findByUsername('deactivated');
-    if (user) await deactivate.users.setActive(user.id, false);
-  } finally {
-    await deactivate.close();
   }
   const kinds: [string, string, string][] = [
     ['unknown user', 'no-such-user', 'x'],
