@@ -46,7 +46,7 @@ module.exports = {
     {
       name: 'api',
       cwd: __dirname,
-      script: 'dist/start.js',
+      script: 'dist/app/src/start.js',
       // Cluster mode: workers share the port through pm2's master, and `pm2 reload` replaces
       // them one after the other, so the port never goes unanswered.
       exec_mode: 'cluster',

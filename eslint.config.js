@@ -28,19 +28,35 @@ export default tseslint.config(
     },
   },
   {
-    // Parts talk through doors: outside app/, the app is reached through app/src/index.ts alone
-    // (and its settings machinery through app/src/config/index.ts, all nginx's image copies), so
-    // a change inside it cannot silently break the stack, nginx or the Pulumi program.
-    files: ['{stack,nginx,infra,loadtest,ops,tools,docs}/**/*.ts'],
+    // Parts talk through doors: outside app/, the app is reached through app/src/index.ts alone,
+    // so a change inside it cannot silently break the stack, nginx or the Pulumi program.
+    files: ['{settings,stack,nginx,infra,loadtest,ops,tools,docs}/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              regex: 'app/src/(?!index\\.ts$|config/index\\.ts$)',
-              message:
-                'Use the app through its door, app/src/index.ts, or its settings machinery through app/src/config/index.ts.',
+              regex: 'app/src/(?!index\\.ts$)',
+              message: 'Use the app through its door, app/src/index.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The settings part is the bottom floor: nginx's image copies it alone, so it imports no
+    // other part of the project (its tests may use tools/testing/).
+    files: ['settings/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./',
+              message: 'settings/ imports nothing outside itself: every part builds on it.',
             },
           ],
         },

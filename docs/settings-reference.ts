@@ -12,8 +12,8 @@ import {
   type Parser,
   nodeEnvs,
   type Schema,
-  appSettings as appSchema,
-} from '../app/src/index.ts';
+} from '../settings/index.ts';
+import { appSettings as appSchema } from '../app/src/index.ts';
 import { stackConfigSchema } from '../infra/src/stack-config.ts';
 import { loadtestSchema, targetUserSchema } from '../loadtest/runner/loadtest-settings.ts';
 import { nginxSchema } from '../nginx/src/nginx-settings.ts';

@@ -2,7 +2,7 @@
 // Swarm services (`pulumi config set target swarm`).
 // Settings: infra/src/stack-config.ts, or `pulumi config` on a stack (infra/README.md).
 import * as pulumi from '@pulumi/pulumi';
-import { ConfigError } from '../app/src/index.ts';
+import { ConfigError } from '../settings/index.ts';
 import { declareProductionStack } from './src/production-stack.ts';
 import { declareSwarmStack } from './src/swarm-stack.ts';
 import { readStackConfig, signingKeyProblems, type StackConfig } from './src/stack-config.ts';

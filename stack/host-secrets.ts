@@ -8,7 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ConfigError, readSettings, appSettings as settings } from '../app/src/index.ts';
+import { ConfigError, readSettings } from '../settings/index.ts';
+import { appSettings as settings } from '../app/src/index.ts';
 import { stackPaths } from './stack-paths.ts';
 
 /** Makes the file with a random secret unless it exists; true when it was made now. */

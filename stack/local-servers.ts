@@ -20,7 +20,7 @@ export interface DevServer {
 export async function startDevServer(port: number, env: NodeJS.ProcessEnv): Promise<DevServer> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--watch-path=app/src', 'app/src/start.ts'],
+    ['--watch-path=app/src', '--watch-path=settings', 'app/src/start.ts'],
     {
       cwd: projectRoot,
       env: { ...process.env, ...env, NODE_ENV: 'development', PORT: String(port) },

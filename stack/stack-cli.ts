@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '../app/src/index.ts';
+import { ConfigError } from '../settings/index.ts';
 import { duration, megabytes } from '../tools/format-units.ts';
 import { stackPaths } from './stack-paths.ts';
 import {

@@ -10,7 +10,7 @@ import {
   optional,
   readSettings,
   setting,
-} from '../app/src/index.ts';
+} from '../settings/index.ts';
 import { nginxSchema } from '../nginx/src/nginx-settings.ts';
 
 const sizeUnits: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };

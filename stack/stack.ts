@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadEnvFile } from '../app/src/index.ts';
+import { loadEnvFile } from '../settings/index.ts';
 import { proxySecret, withSigningKey } from './host-secrets.ts';
 import { endProcesses } from '../tools/run-tool.ts';
 import { portIsFree, waitForOk } from '../tools/network.ts';

@@ -6,13 +6,8 @@
  * requests it holds. A limit set by hand below what the hashes need is refused at start.
  */
 import { availableParallelism } from 'node:os';
-import {
-  ConfigError,
-  readSettings,
-  appSettings,
-  workerMemoryMb,
-  owaspScryptParams,
-} from '../app/src/index.ts';
+import { ConfigError, readSettings } from '../settings/index.ts';
+import { appSettings, workerMemoryMb, owaspScryptParams } from '../app/src/index.ts';
 import type { StackSettings } from './stack-settings.ts';
 
 export interface WorkerBudget {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Compiles app/src to dist/ when dist/ is missing or older than any source file.
+# Compiles the app (app/src and the settings part it reads its configuration with) to dist/,
+# mirroring the tree, when dist/ is missing or older than any source file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [[ ! -f dist/start.js ]] || [[ -n "$(find app/src tsconfig.json tsconfig.build.json -newer dist/start.js -print -quit)" ]]; then
-  echo "build: compiling app/src to dist/"
+if [[ ! -f dist/app/src/start.js ]] || [[ -n "$(find app/src settings tsconfig.json tsconfig.build.json -newer dist/app/src/start.js -print -quit)" ]]; then
+  echo "build: compiling app/src and settings/ to dist/"
   npm run --silent build
 fi

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { loadEnvFile } from '../src/config/load-config.ts';
+import { loadEnvFile } from '../../settings/index.ts';
 import { provideUser } from '../src/cli/provide-user.ts';
 
 const once = process.argv.includes('--once');

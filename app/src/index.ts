@@ -5,12 +5,9 @@
  * inside the app cannot silently break a part that depends on it.
  */
 
-// The settings machinery each part builds its own schema with (its own door: config/index.ts),
-// and the app's schema.
-export * from './config/index.ts';
+// The app's settings schema and its loader (the machinery is the settings part's: settings/).
 export { loadConfig } from './config/load-config.ts';
-export { databaseTarget, withoutPassword } from './config/database-url.ts';
-export { algorithms, settings as appSettings } from './config/settings.ts';
+export { algorithms, settings as appSettings, type Config } from './config/settings.ts';
 
 // What the stack and the Pulumi program size and check before they start the app.
 export { buildKeyRing } from './tokens/key-ring.ts';

@@ -2,7 +2,7 @@
  * How a server process begins and ends: a start-up failure a person can act on becomes one line
  * and exit 1; SIGINT, SIGTERM or pm2's shutdown message stop it once, gracefully, within a bound.
  */
-import { ConfigError } from './config/load-config.ts';
+import { ConfigError } from '../../settings/index.ts';
 import type { Logger } from './logging/logger.ts';
 import { StoreOpenError } from './store/store.ts';
 

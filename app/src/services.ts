@@ -12,15 +12,14 @@ import { owaspScryptParams } from './users/password-hashing.ts';
 import { cachedUserLookup } from './users/user-lookup-cache.ts';
 import { createUserService } from './users/user-service.ts';
 
-/** How the configuration opens the store, DATABASE_URL aside. */
+/** How the configuration opens the store, the database itself aside. */
 export const storeOptionsOf = (config: Config): StoreOptions => ({
   poolSize: config.databasePoolSize,
   timeoutSeconds: config.databaseTimeoutSeconds,
-  passwordFile: config.databasePasswordFile,
 });
 
 export const openConfiguredStore = (config: Config, clock: Clock): Promise<Store> =>
-  openStore(config.databaseUrl, epochSeconds(clock), storeOptionsOf(config));
+  openStore(config.database, epochSeconds(clock), storeOptionsOf(config));
 
 export const userServiceFor = (config: Config, store: Store, clock: Clock) =>
   createUserService(store, clock, {

@@ -2,7 +2,8 @@
  * The entry point of `npm run dev` and `npm start`: read the configuration, start the server,
  * tell a process manager it is ready, and stop gracefully on SIGINT or SIGTERM.
  */
-import { loadConfig, loadEnvFile } from './config/load-config.ts';
+import { loadEnvFile } from '../../settings/index.ts';
+import { loadConfig } from './config/load-config.ts';
 import type { Config } from './config/settings.ts';
 import { createLogger } from './logging/logger.ts';
 import { clusterPosition, startMetricsServer } from './metrics/metrics-server.ts';

@@ -25,7 +25,10 @@ describe('the production build', () => {
       PASSWORD_SCRYPT_LOG_N: '17',
       LOG_LEVEL: 'info',
     });
-    const { child, url, logs, exited } = await forkServer(join(outDir, 'start.js'), env);
+    const { child, url, logs, exited } = await forkServer(
+      join(outDir, 'app', 'src', 'start.js'),
+      env,
+    );
     const ready = await send('GET', `${url}/readyz`);
     child.kill('SIGTERM');
     await exited;

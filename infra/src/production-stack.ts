@@ -164,7 +164,7 @@ export function declareProductionStack(
           networksAdvanced: [{ name: network.name, aliases: [alias] }],
           volumes: [{ volumeName: data.name, containerPath: '/data' }],
           healthcheck: {
-            tests: ['CMD', 'node', 'dist/healthcheck.js'],
+            tests: ['CMD', 'node', 'dist/app/src/healthcheck.js'],
             interval: '10s',
             timeout: '3s',
             startPeriod: '20s',

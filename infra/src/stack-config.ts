@@ -5,7 +5,6 @@
  */
 import {
   ConfigError,
-  loadConfig,
   ConfigValueError,
   databaseTarget,
   durationSeconds,
@@ -16,11 +15,14 @@ import {
   readSettings,
   setting,
   type ValuesOf,
+  withoutPassword,
+} from '../../settings/index.ts';
+import {
+  loadConfig,
   algorithms,
   buildKeyRing,
   workerMemoryMb,
   owaspScryptParams,
-  withoutPassword,
 } from '../../app/src/index.ts';
 import { nginxSchema, requestRate } from '../../nginx/src/nginx-settings.ts';
 import { instances } from '../../stack/stack-settings.ts';

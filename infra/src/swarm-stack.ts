@@ -192,7 +192,7 @@ function declareApp(
           ],
           // A task gets traffic once /readyz answers: its database reached, its key loaded.
           healthcheck: {
-            tests: ['CMD', 'node', 'dist/healthcheck.js'],
+            tests: ['CMD', 'node', 'dist/app/src/healthcheck.js'],
             interval: '5s',
             timeout: '3s',
             startPeriod: '30s',

@@ -80,7 +80,11 @@ describe('the Pulumi program on a real Docker engine', { timeout: 15 * 60_000 },
     context.diagnostic(
       `from nothing to a healthy stack: ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
-    inContainer(apps[0] ?? '', ['node', 'dist/cli/users-cli.js', 'add', 'alice'], `${password}\n`);
+    inContainer(
+      apps[0] ?? '',
+      ['node', 'dist/app/src/cli/users-cli.js', 'add', 'alice'],
+      `${password}\n`,
+    );
   });
 
   after(async () => {

@@ -262,7 +262,7 @@ describe('the Pulumi program on a real Docker Swarm', { timeout: 20 * 60_000 }, 
     );
     const [task] = appContainers();
     docker(
-      ['exec', '-i', task ?? '', 'node', 'dist/cli/users-cli.js', 'add', 'alice'],
+      ['exec', '-i', task ?? '', 'node', 'dist/app/src/cli/users-cli.js', 'add', 'alice'],
       `${password}\n`,
     );
     ({ access } = await login());

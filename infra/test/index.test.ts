@@ -126,7 +126,7 @@ describe('the Pulumi program', () => {
       assert.deepEqual((field(app, 'healthcheck') as { tests: string[] }).tests, [
         'CMD',
         'node',
-        'dist/healthcheck.js',
+        'dist/app/src/healthcheck.js',
       ]);
       assert.equal(field(app, 'wait'), true);
       assert.equal(field(app, 'memory'), 1024);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { ConfigError } from '../../app/src/index.ts';
+import { ConfigError } from '../../settings/index.ts';
 import { readStackConfig, signingKeyProblems } from '../src/stack-config.ts';
 
 const from = (values: Record<string, string>) => (key: string) => values[key];

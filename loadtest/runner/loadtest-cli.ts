@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, readSettings } from '../../app/src/index.ts';
+import { ConfigError, readSettings } from '../../settings/index.ts';
 import { projectRoot } from '../../tools/project-root.ts';
 import { rateOfScenario } from '../k6/lib/scenarios.ts';
 import { capacityBudgetsMs } from '../report/capacity-budgets.ts';

@@ -13,7 +13,7 @@ import {
   readSettings,
   setting,
   type Schema,
-} from '../../app/src/index.ts';
+} from '../../settings/index.ts';
 import { runDefaults, scenarioNames, type ScenarioName } from '../k6/lib/scenarios.ts';
 
 function targetUrl(raw: string): string {

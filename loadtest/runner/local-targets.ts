@@ -41,7 +41,7 @@ function touchSource(): void {
   writeFileSync(file, readFileSync(file));
 }
 
-/** The processes running the app (dist/start.js, app/src/start.ts) among these. */
+/** The processes running the app (dist/app/src/start.js, app/src/start.ts) among these. */
 const appProcesses = (pids: number[]) =>
   pids.filter((pid) => {
     try {

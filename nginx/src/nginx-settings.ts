@@ -11,7 +11,7 @@ import {
   optional,
   readSettings,
   setting,
-} from '../../app/src/config/index.ts';
+} from '../../settings/index.ts';
 
 /** nginx's rate syntax: a number of requests per second or minute. */
 export const requestRate = (raw: string): string => {

@@ -9,7 +9,7 @@
  * NGINX_PORT, APP_PORT and the NGINX_LOGIN_* and NGINX_REFRESH_* limits are nginx's settings
  * (nginx-settings.ts).
  */
-import { ConfigError } from '../../app/src/config/index.ts';
+import { ConfigError } from '../../settings/index.ts';
 import { limitsOf, renderNginxConfig } from './render-nginx-config.ts';
 import { readNginxSettings } from './nginx-settings.ts';
 

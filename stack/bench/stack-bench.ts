@@ -183,7 +183,7 @@ async function main(): Promise<void> {
   });
   try {
     django.createUser('bench', 'pw');
-    const single = startProcess(['dist/start.js'], {
+    const single = startProcess(['dist/app/src/start.js'], {
       NODE_ENV: 'production',
       PORT: String(singlePort),
       LOG_LEVEL: 'info',

@@ -44,7 +44,7 @@ async function startServer(store: string, databaseUrl: string): Promise<Server> 
   const port = await freePort();
   const env = { ...base, DATABASE_URL: databaseUrl, PORT: String(port) };
   await provideUser(env, 'bench', 'pw');
-  const child = spawn(process.execPath, ['dist/start.js'], { env, stdio: 'ignore' });
+  const child = spawn(process.execPath, ['dist/app/src/start.js'], { env, stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   await waitForOk(`${url}/readyz`, 20_000);
   return { store, env, url, child };

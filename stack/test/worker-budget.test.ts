@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { describe, it } from 'node:test';
-import { ConfigError } from '../../app/src/index.ts';
+import { ConfigError } from '../../settings/index.ts';
 import { readStackSettings } from '../stack-settings.ts';
 import { workerBudget } from '../worker-budget.ts';
 

@@ -4,7 +4,8 @@
  * lock); `copy` to move an installation to another database, SQLite to PostgreSQL for one.
  */
 import { epochSeconds, systemClock } from '../clock.ts';
-import { loadConfig, loadEnvFile } from '../config/load-config.ts';
+import { loadEnvFile, type DatabaseTarget } from '../../../settings/index.ts';
+import { loadConfig } from '../config/load-config.ts';
 import { copyStore, type CopySummary } from '../store/copy-store.ts';
 import { migrations } from '../store/migrations.ts';
 import { openStoreMigrating, type StoreOptions } from '../store/open-store.ts';
@@ -22,19 +23,15 @@ const usage = `usage: npm run db -- <command>
 
 const latest = migrations.at(-1)?.version;
 
-function configured(): { databaseUrl: string; options: StoreOptions } {
+function configured(): { database: DatabaseTarget; options: StoreOptions } {
   loadEnvFile();
   const config = loadConfig();
-  return { databaseUrl: config.databaseUrl, options: storeOptionsOf(config) };
+  return { database: config.database, options: storeOptionsOf(config) };
 }
 
 async function migrate(): Promise<void> {
-  const { databaseUrl, options } = configured();
-  const { store, applied } = await openStoreMigrating(
-    databaseUrl,
-    epochSeconds(systemClock),
-    options,
-  );
+  const { database, options } = configured();
+  const { store, applied } = await openStoreMigrating(database, epochSeconds(systemClock), options);
   await store.close();
   for (const migration of applied) printLine(`applied ${migration.version}: ${migration.name}`);
   printLine(`the database is at version ${latest}`);

@@ -3,7 +3,8 @@
  * opened and closed, and errors a person can act on printed as one line with a non-zero exit.
  */
 import { systemClock } from '../clock.ts';
-import { ConfigError, loadConfig, loadEnvFile } from '../config/load-config.ts';
+import { ConfigError, loadEnvFile } from '../../../settings/index.ts';
+import { loadConfig } from '../config/load-config.ts';
 import type { Config } from '../config/settings.ts';
 import { openConfiguredStore } from '../services.ts';
 import {

@@ -2,27 +2,20 @@
  * Reads the settings from the environment once, at start-up. Every bad value is reported on a line
  * of its own that names the variable, and nothing starts until all of them are right.
  */
-import { existsSync } from 'node:fs';
-import { readSettings } from './setting.ts';
+import {
+  ConfigError,
+  ConfigValueError,
+  databaseTarget,
+  readSettings,
+  type DatabaseTarget,
+  type ValuesOf,
+} from '../../../settings/index.ts';
 import { settings, type Config } from './settings.ts';
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-  readonly problems: string[];
-
-  constructor(problems: string[]) {
-    super(problems.join('\n'));
-    this.problems = problems;
-  }
-}
-
-/** Loads `.env` into process.env; variables already set in the environment win. */
-export function loadEnvFile(path = '.env'): void {
-  if (existsSync(path)) process.loadEnvFile(path);
-}
+type Values = ValuesOf<typeof settings>;
 
 /** Rules that join several settings. */
-function crossCheck(config: Config, problems: string[]): void {
+function crossCheck(config: Values, problems: string[]): void {
   if (
     config.refreshReuseDetection &&
     config.rotateRefreshTokens &&
@@ -49,6 +42,17 @@ function crossCheck(config: Config, problems: string[]): void {
   }
 }
 
+/** DATABASE_URL read, its password from DATABASE_PASSWORD_FILE: the one reading of either. */
+function databaseOf(config: Values, problems: string[]): DatabaseTarget | undefined {
+  try {
+    return databaseTarget(config.databaseUrl, config.databasePasswordFile);
+  } catch (error) {
+    if (!(error instanceof ConfigValueError)) throw error;
+    problems.push(`DATABASE_URL: ${error.message}`);
+    return undefined;
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
   // NODE_ENV first, since other defaults depend on it; a bad value is reported with the rest.
@@ -65,7 +69,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     nodeEnvProblems.length > 0 ? 'development' : nodeEnv,
     problems,
   );
+  const database = databaseOf(config, problems);
   if (problems.length === 0) crossCheck(config, problems);
-  if (problems.length > 0) throw new ConfigError(problems);
-  return config;
+  if (problems.length > 0 || database === undefined) throw new ConfigError(problems);
+  return { ...config, database };
 }

@@ -3,25 +3,23 @@
  * default and a sentence of why. `.env.example` documents the same list (a test keeps them equal).
  */
 import { availableParallelism } from 'node:os';
-import { databaseUrl } from './database-url.ts';
 import {
   boolean,
   byteSize,
   ConfigValueError,
   durationSeconds,
-  integerFrom,
-  oneOf,
-  port,
-  text,
-} from './parsers.ts';
-import {
   inProduction,
+  integerFrom,
   nodeEnvs,
+  oneOf,
   optional,
+  port,
   setting,
+  text,
+  type DatabaseTarget,
   type NodeEnv,
   type ValuesOf,
-} from './setting.ts';
+} from '../../../settings/index.ts';
 
 export { nodeEnvs, type NodeEnv };
 
@@ -71,7 +69,8 @@ export const settings = {
   databaseUrl: setting({
     env: 'DATABASE_URL',
     doc: 'Where users and tokens live: sqlite:<path> for one host (the folder is created on first run), or postgres://user:password@host:port/dbname (sslmode and sslrootcert honoured) for several.',
-    parse: databaseUrl,
+    // Read once, with DATABASE_PASSWORD_FILE, into Config.database (load-config.ts).
+    parse: text,
     default: 'sqlite:var/app.sqlite3',
   }),
   databasePasswordFile: optional({
@@ -301,4 +300,8 @@ export const settings = {
 };
 
 export type Settings = typeof settings;
-export type Config = ValuesOf<Settings>;
+/**
+ * The settings' values, and what the loader reads from several of them at once: the database
+ * (DATABASE_URL with DATABASE_PASSWORD_FILE), which the store opens without reading either again.
+ */
+export type Config = ValuesOf<Settings> & { database: DatabaseTarget };

@@ -1,9 +1,12 @@
 /** Chooses the store from DATABASE_URL, opens it and brings its schema up to date. */
-import { ConfigError } from '../config/load-config.ts';
-import { ConfigValueError } from '../config/parsers.ts';
-import { defaultOf } from '../config/setting.ts';
+import {
+  ConfigError,
+  ConfigValueError,
+  databaseTarget,
+  defaultOf,
+  type DatabaseTarget,
+} from '../../../settings/index.ts';
 import { settings } from '../config/settings.ts';
-import { databaseTarget, type DatabaseTarget } from '../config/database-url.ts';
 import type { Migration } from './migrations.ts';
 import { openPostgresStore } from './postgres/postgres-store.ts';
 import { openSqliteStore } from './sqlite/sqlite-store.ts';
@@ -14,8 +17,6 @@ export interface StoreOptions {
   poolSize: number;
   /** DATABASE_TIMEOUT: the bound on a PostgreSQL connection or query. */
   timeoutSeconds: number;
-  /** DATABASE_PASSWORD_FILE: the PostgreSQL password, from a file. */
-  passwordFile?: string | undefined;
   /** The migrations to apply; all of them but in the store tests. */
   migrations?: readonly Migration[];
 }
@@ -26,10 +27,14 @@ const defaults: StoreOptions = {
   timeoutSeconds: defaultOf(settings.databaseTimeoutSeconds, 'production'),
 };
 
-/** DATABASE_URL read, or a ConfigError naming it. */
-export function targetOf(databaseUrl: string, passwordFile?: string): DatabaseTarget {
+/**
+ * A database named by its URL (the tests, the benches, `db copy`'s source) read, or a ConfigError
+ * naming DATABASE_URL; a configuration has it read already (Config.database).
+ */
+export function targetOf(database: string | DatabaseTarget): DatabaseTarget {
+  if (typeof database !== 'string') return database;
   try {
-    return databaseTarget(databaseUrl, passwordFile);
+    return databaseTarget(database);
   } catch (error) {
     if (error instanceof ConfigValueError)
       throw new ConfigError([`DATABASE_URL: ${error.message}`]);
@@ -48,12 +53,12 @@ export function sqlitePath(databaseUrl: string): string {
 
 /** Opens the store and says which migrations it applied. */
 export async function openStoreMigrating(
-  databaseUrl: string,
+  database: string | DatabaseTarget,
   at: number,
   options: Partial<StoreOptions> = {},
 ): Promise<{ store: Store; applied: Migration[] }> {
-  const { poolSize, timeoutSeconds, migrations, passwordFile } = { ...defaults, ...options };
-  const target = targetOf(databaseUrl, passwordFile);
+  const { poolSize, timeoutSeconds, migrations } = { ...defaults, ...options };
+  const target = targetOf(database);
   if (target.kind === 'sqlite') return openSqliteStore(target.path, at, migrations);
   return openPostgresStore(
     {
@@ -69,9 +74,9 @@ export async function openStoreMigrating(
 }
 
 export async function openStore(
-  databaseUrl: string,
+  database: string | DatabaseTarget,
   at: number,
   options: Partial<StoreOptions> = {},
 ): Promise<Store> {
-  return (await openStoreMigrating(databaseUrl, at, options)).store;
+  return (await openStoreMigrating(database, at, options)).store;
 }

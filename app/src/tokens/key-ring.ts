@@ -15,7 +15,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../config/load-config.ts';
+import { ConfigError } from '../../../settings/index.ts';
 import type { Config, JwtAlgorithm } from '../config/settings.ts';
 
 export interface KeyRing {

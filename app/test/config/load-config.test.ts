@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig } from '../../src/config/load-config.ts';
+import { ConfigError } from '../../../settings/index.ts';
+import { loadConfig } from '../../src/config/load-config.ts';
 import { settings } from '../../src/config/settings.ts';
 
 const problemsOf = (env: NodeJS.ProcessEnv): string[] => {

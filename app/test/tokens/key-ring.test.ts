@@ -3,7 +3,8 @@ import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig } from '../../src/config/load-config.ts';
+import { ConfigError } from '../../../settings/index.ts';
+import { loadConfig } from '../../src/config/load-config.ts';
 import { buildKeyRing } from '../../src/tokens/key-ring.ts';
 import { tempDir } from '../../../tools/testing/temp-dir.ts';
 

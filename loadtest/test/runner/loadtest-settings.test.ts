@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError } from '../../../app/src/index.ts';
+import { ConfigError } from '../../../settings/index.ts';
 import { readLoadtestSettings } from '../../runner/loadtest-settings.ts';
 
 const problemsOf = (argv: string[], env: NodeJS.ProcessEnv = {}) => {

@@ -2,11 +2,9 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig } from '../../src/config/load-config.ts';
-import { ConfigValueError } from '../../src/config/parsers.ts';
-import { databaseTarget, withoutPassword } from '../../src/config/database-url.ts';
-import { sqlitePath } from '../../src/store/open-store.ts';
-import { tempDir } from '../../../tools/testing/temp-dir.ts';
+import { tempDir } from '../../tools/testing/temp-dir.ts';
+import { databaseTarget, withoutPassword } from '../database-url.ts';
+import { ConfigValueError } from '../parsers.ts';
 
 const refusal = (url: string): string => {
   try {
@@ -19,12 +17,6 @@ const refusal = (url: string): string => {
 };
 
 describe('DATABASE_URL', () => {
-  it('reads relative, absolute and in-memory SQLite paths', () => {
-    assert.equal(sqlitePath('sqlite:var/app.sqlite3'), 'var/app.sqlite3');
-    assert.equal(sqlitePath('sqlite:///srv/app.sqlite3'), '/srv/app.sqlite3');
-    assert.equal(sqlitePath('sqlite::memory:'), ':memory:');
-  });
-
   it('selects PostgreSQL for postgres:// and postgresql://, without TLS unless sslmode asks', () => {
     for (const scheme of ['postgres', 'postgresql']) {
       const target = databaseTarget(`${scheme}://kit:s3cret@db.internal:5433/app`);
@@ -77,21 +69,6 @@ describe('DATABASE_URL', () => {
     assert.match(
       wrongScheme,
       /^expected sqlite:<path> .* or postgres:\/\/user:password@host:port\/dbname/,
-    );
-  });
-
-  it('is checked when the configuration loads, as DATABASE_URL', () => {
-    assert.throws(
-      () => loadConfig({ DATABASE_URL: 'postgres://kit:s3cret@db' }),
-      (error: unknown) => {
-        assert.ok(error instanceof ConfigError);
-        assert.match(
-          error.message,
-          /^DATABASE_URL: a PostgreSQL URL needs a host and a database name/,
-        );
-        assert.ok(!error.message.includes('s3cret'));
-        return true;
-      },
     );
   });
 

@@ -105,9 +105,3 @@ export function databaseTarget(databaseUrl: string, passwordFile?: string): Data
   if (sqlite?.[1]) return { kind: 'sqlite', path: sqlite[1] };
   throw new ConfigValueError(`${expected}, got "${withoutPassword(databaseUrl)}"`);
 }
-
-/** The settings parser: the URL stays text, checked when it is read. */
-export const databaseUrl = (raw: string): string => {
-  databaseTarget(raw);
-  return raw;
-};

@@ -1,6 +1,7 @@
 /**
  * A typed setting read from one environment variable, and the reader for a whole schema of them.
- * The app's schema is settings.ts; the stack commands have one of their own.
+ * Each part has a schema of its own: the app (app/src/config/settings.ts), the host stack, nginx,
+ * the Pulumi program, the load test.
  */
 import { ConfigValueError, type Parser } from './parsers.ts';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { boolean, byteSize, ConfigValueError, durationSeconds } from '../../src/config/parsers.ts';
+import { boolean, byteSize, ConfigValueError, durationSeconds } from '../parsers.ts';
 
 describe('durationSeconds', () => {
   it('reads seconds, minutes, hours and days', () => {
