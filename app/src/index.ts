@@ -7,10 +7,15 @@
 
 // The app's settings schema and its loader (the machinery is the settings part's: settings/).
 export { loadConfig } from './config/load-config.ts';
-export { algorithms, settings as appSettings, type Config } from './config/settings.ts';
+export {
+  algorithms,
+  settings as appSettings,
+  type Config,
+  type JwtAlgorithm,
+} from './config/settings.ts';
 
 // What the stack and the Pulumi program size and check before they start the app.
-export { buildKeyRing } from './tokens/key-ring.ts';
+export { signingKeyProblems } from './tokens/key-ring.ts';
 export { workerMemoryMb } from './users/hashing-memory.ts';
 export { owaspScryptParams } from './users/password-hashing.ts';
 

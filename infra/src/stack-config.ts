@@ -18,11 +18,11 @@ import {
   withoutPassword,
 } from '../../settings/index.ts';
 import {
-  loadConfig,
   algorithms,
-  buildKeyRing,
+  signingKeyProblems as appSigningKeyProblems,
   workerMemoryMb,
   owaspScryptParams,
+  type JwtAlgorithm,
 } from '../../app/src/index.ts';
 import { nginxSchema, requestRate } from '../../nginx/src/nginx-settings.ts';
 import { instances } from '../../stack/stack-settings.ts';
@@ -250,14 +250,5 @@ function memoryProblems(config: StackConfig): string[] {
  * Why the app would refuse this signing key at start-up, in its own words, or nothing: checked
  * here so that `pulumi up` stops before any container starts and fails its health check.
  */
-export function signingKeyProblems(key: string, algorithm: string): string[] {
-  try {
-    buildKeyRing(
-      loadConfig({ NODE_ENV: 'production', JWT_ALGORITHM: algorithm, JWT_SIGNING_KEY: key }),
-    );
-    return [];
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    return error.problems.map((problem) => problem.replace(/^JWT_SIGNING_KEY\b/, 'jwtSigningKey'));
-  }
-}
+export const signingKeyProblems = (key: string, algorithm: JwtAlgorithm): string[] =>
+  appSigningKeyProblems(key, algorithm, 'jwtSigningKey');

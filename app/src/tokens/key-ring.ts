@@ -15,7 +15,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../../../settings/index.ts';
+import { ConfigError, type NodeEnv } from '../../../settings/index.ts';
 import type { Config, JwtAlgorithm } from '../config/settings.ts';
 
 export interface KeyRing {
@@ -105,16 +105,51 @@ function asymmetricKey(
   return key;
 }
 
-function hmacKey(secret: string, config: Config, variable: string): KeyObject {
-  const minimum = bits(config.jwtAlgorithm) / 8;
+function hmacKey(
+  secret: string,
+  algorithm: JwtAlgorithm,
+  nodeEnv: NodeEnv,
+  variable: string,
+): KeyObject {
+  const minimum = bits(algorithm) / 8;
   // RFC 7518 §3.2: an HMAC key must be at least as long as the hash output.
-  if (Buffer.byteLength(secret) < minimum && config.nodeEnv === 'production') {
+  if (Buffer.byteLength(secret) < minimum && nodeEnv === 'production') {
     fail(
       variable,
-      `${config.jwtAlgorithm} needs a secret of at least ${minimum} bytes in production, got ${Buffer.byteLength(secret)}`,
+      `${algorithm} needs a secret of at least ${minimum} bytes in production, got ${Buffer.byteLength(secret)}`,
     );
   }
   return createSecretKey(Buffer.from(secret, 'utf8'));
+}
+
+/** The signing key from its text; `variable` is what the person who set it calls it. */
+function signingKeyFrom(
+  text: string,
+  algorithm: JwtAlgorithm,
+  nodeEnv: NodeEnv,
+  variable: string,
+): KeyObject {
+  if (isHmac(algorithm)) return hmacKey(text.trim(), algorithm, nodeEnv, variable);
+  const pem = pemBlocks(text)[0] ?? fail(variable, `${algorithm} needs a PEM private key`);
+  return asymmetricKey(pem, 'private', algorithm, variable);
+}
+
+/**
+ * Why the app in production would refuse `text` as its signing key, in its own words under the
+ * caller's name for the key: what the Pulumi program checks before it declares anything.
+ */
+export function signingKeyProblems(
+  text: string,
+  algorithm: JwtAlgorithm,
+  variable: string,
+): string[] {
+  try {
+    signingKeyFrom(text, algorithm, 'production', variable);
+    return [];
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return error.problems;
+  }
 }
 
 function signingKey(config: Config): { key: KeyObject; development: boolean } {
@@ -130,11 +165,10 @@ function signingKey(config: Config): { key: KeyObject; development: boolean } {
     }
     return { key: createSecretKey(Buffer.from(developmentKey)), development: true };
   }
-  if (isHmac(config.jwtAlgorithm))
-    return { key: hmacKey(text.trim(), config, variable), development: false };
-  const pem =
-    pemBlocks(text)[0] ?? fail(variable, `${config.jwtAlgorithm} needs a PEM private key`);
-  return { key: asymmetricKey(pem, 'private', config.jwtAlgorithm, variable), development: false };
+  return {
+    key: signingKeyFrom(text, config.jwtAlgorithm, config.nodeEnv, variable),
+    development: false,
+  };
 }
 
 function extraVerifyingKeys(config: Config): KeyObject[] {
@@ -152,7 +186,7 @@ function extraVerifyingKeys(config: Config): KeyObject[] {
       .split(separator)
       .map((secret) => secret.trim())
       .filter(Boolean)
-      .map((secret) => hmacKey(secret, config, variable));
+      .map((secret) => hmacKey(secret, config.jwtAlgorithm, config.nodeEnv, variable));
   }
   const blocks = pemBlocks(text);
   if (blocks.length === 0) fail(variable, 'expected one or more PEM public keys');
