@@ -1,11 +1,13 @@
 // The Pulumi program: the production stack as Docker containers on one engine, or as Docker
-// Swarm services (`pulumi config set target swarm`).
+// Swarm services (`pulumi config set target swarm`): one component each, which `pulumi preview`
+// shows with its resources beneath it.
 // Settings: infra/src/stack-config.ts, or `pulumi config` on a stack (infra/README.md).
+import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 import { ConfigError } from '../settings/index.ts';
-import { declareProductionStack } from './src/production-stack.ts';
-import { declareSwarmStack } from './src/swarm-stack.ts';
+import { ContainersStack } from './src/containers-stack.ts';
 import { readStackConfig, signingKeyProblems, type StackConfig } from './src/stack-config.ts';
+import { SwarmStack } from './src/swarm-stack.ts';
 
 const config = new pulumi.Config();
 let settings: StackConfig;
@@ -15,20 +17,32 @@ try {
   if (!(error instanceof ConfigError)) throw error;
   throw new pulumi.RunError(`bad stack configuration:\n  ${error.problems.join('\n  ')}`);
 }
-const signingKey = config.requireSecret('jwtSigningKey');
-// Checked before any resource is declared: a key the app would refuse stops `pulumi up` with the
-// app's own one line, instead of a failed container or a serialization error.
-const keyProblems = signingKeyProblems(config.require('jwtSigningKey'), settings.jwtAlgorithm);
+// Read once and checked before any resource is declared: a key the app would refuse stops
+// `pulumi up` with the app's own one line, instead of a failed container.
+const key = config.require('jwtSigningKey');
+const keyProblems = signingKeyProblems(key, settings.jwtAlgorithm);
 if (keyProblems.length > 0) throw new pulumi.RunError(keyProblems.join('\n'));
+const signingKey = pulumi.secret(key);
 
 const name = `${pulumi.getProject()}-${pulumi.getStack()}`;
+// The engine the resources go to: the local one, or `dockerHost`. Declared here, at the top of
+// the stack, where it has always been: a provider that moves replaces everything it made.
+const engine =
+  settings.dockerHost === undefined
+    ? {}
+    : { providers: [new docker.Provider(`${name}-engine`, { host: settings.dockerHost })] };
 const stack =
   settings.target === 'swarm'
-    ? declareSwarmStack(name, settings, {
-        signingKey,
-        databasePassword: config.requireSecret('databasePassword'),
-      })
-    : declareProductionStack(name, settings, signingKey);
+    ? new SwarmStack(
+        name,
+        {
+          config: settings,
+          signingKey,
+          databasePassword: config.requireSecret('databasePassword'),
+        },
+        engine,
+      )
+    : new ContainersStack(name, { config: settings, signingKey }, engine);
 
 /** Where the API answers: `curl $(pulumi stack output url)hello/`. */
 export const url = stack.url;

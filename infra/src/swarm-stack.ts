@@ -13,16 +13,10 @@
 import { join } from 'node:path';
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
-import {
-  appSettings,
-  declareImages,
-  engineOptions,
-  localImage,
-  nginxPort,
-  stopGraceSeconds,
-  type StackResources,
-} from './production-stack.ts';
+import { appEnvironment, stopGraceSeconds } from './app-environment.ts';
+import { childOf, componentType } from './component.ts';
 import { containerMemoryNeededMb, type StackConfig } from './stack-config.ts';
+import { localImage, nginxPort, StackImages } from './stack-images.ts';
 
 const prometheusFolder = join(import.meta.dirname, '..', 'prometheus');
 
@@ -50,8 +44,12 @@ const restartAlways = { condition: 'any', delay: '2s', maxAttempts: 0, window: '
 const converge = { delay: '2s', timeout: '5m' };
 
 /** The named volume a one-task service keeps its data on. */
-const dataVolume = (name: string, service: string, opts: pulumi.CustomResourceOptions) =>
-  new docker.Volume(`${name}-${service}-data`, { name: `${name}-${service}-data` }, opts);
+const dataVolume = (name: string, service: string, parent: pulumi.Resource) =>
+  new docker.Volume(
+    `${name}-${service}-data`,
+    { name: `${name}-${service}-data` },
+    childOf(parent),
+  );
 
 const tmpfs = (target: string) => ({
   type: 'tmpfs',
@@ -92,19 +90,19 @@ const secretFile = (secret: docker.Secret, fileName: string, uid = '0') => ({
 const secretData = (value: pulumi.Output<string>) =>
   pulumi.secret(value.apply((text) => Buffer.from(text).toString('base64')));
 
-interface Secrets {
-  signingKey: pulumi.Output<string>;
-  databasePassword: pulumi.Output<string>;
+/** What each service is declared with: the stack's name and settings, its network, its parent. */
+interface Place {
+  name: string;
+  config: StackConfig;
+  network: docker.Network;
+  parent: pulumi.Resource;
 }
 
 function declarePostgres(
-  name: string,
-  config: StackConfig,
-  network: docker.Network,
+  { name, config, network, parent }: Place,
   password: docker.Secret,
-  opts: pulumi.CustomResourceOptions,
 ): docker.Service {
-  const data = dataVolume(name, 'postgres', opts);
+  const data = dataVolume(name, 'postgres', parent);
   return new docker.Service(
     `${name}-postgres`,
     {
@@ -151,31 +149,27 @@ function declarePostgres(
       ...stopFirst('30s'),
       convergeConfig: converge,
     },
-    opts,
+    childOf(parent),
   );
 }
 
 function declareApp(
-  name: string,
-  config: StackConfig,
+  { name, config, network, parent }: Place,
   image: pulumi.Input<string>,
-  network: docker.Network,
   secrets: { signingKey: docker.Secret; databasePassword: docker.Secret },
   databaseUrl: string,
-  opts: pulumi.CustomResourceOptions,
+  dependsOn: pulumi.Resource[],
 ): docker.Service {
-  const env = Object.fromEntries(
-    [
-      ...appSettings(config),
-      `JWT_SIGNING_KEY_FILE=${secretFiles.signingKey}`,
-      `DATABASE_URL=${databaseUrl}`,
-      `DATABASE_PASSWORD_FILE=${secretFiles.databasePassword}`,
-      // Prometheus scrapes every task over the overlay; the port is not published.
-      `METRICS_PORT=${metricsPort}`,
-      'METRICS_HOST=0.0.0.0',
-      `NGINX_STATUS_URL=http://${name}-nginx:${nginxPort}/nginx_status`,
-    ].map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]),
-  );
+  const env = {
+    ...appEnvironment(config),
+    JWT_SIGNING_KEY_FILE: secretFiles.signingKey,
+    DATABASE_URL: databaseUrl,
+    DATABASE_PASSWORD_FILE: secretFiles.databasePassword,
+    // Prometheus scrapes every task over the overlay; the port is not published.
+    METRICS_PORT: String(metricsPort),
+    METRICS_HOST: '0.0.0.0',
+    NGINX_STATUS_URL: `http://${name}-nginx:${nginxPort}/nginx_status`,
+  };
   const workers = config.workersPerContainer === 'max' ? 1 : Number(config.workersPerContainer);
   return new docker.Service(
     `${name}-app`,
@@ -231,17 +225,12 @@ function declareApp(
       },
       convergeConfig: converge,
     },
-    opts,
+    // Every task migrates at start under PostgreSQL's advisory lock: one applies, the rest wait.
+    childOf(parent, { dependsOn }),
   );
 }
 
-function declareNginx(
-  name: string,
-  config: StackConfig,
-  image: pulumi.Input<string>,
-  network: docker.Network,
-  opts: pulumi.CustomResourceOptions,
-): docker.Service {
+function declareNginx({ name, config, network, parent }: Place, image: pulumi.Input<string>) {
   return new docker.Service(
     `${name}-nginx`,
     {
@@ -275,7 +264,7 @@ function declareNginx(
       ...stopFirst('10s'),
       convergeConfig: converge,
     },
-    opts,
+    childOf(parent),
   );
 }
 
@@ -283,29 +272,26 @@ function declareNginx(
  * Prometheus with the stack's scrape config and alert rules baked into its image
  * (infra/prometheus/), its data on a volume, so pinned like the database to the node holding it.
  */
-function declarePrometheus(
-  name: string,
-  config: StackConfig,
-  network: docker.Network,
-  opts: pulumi.CustomResourceOptions,
-): docker.Service {
+function declarePrometheus({ name, config, network, parent }: Place) {
   const image = localImage(
     name,
     'prometheus',
-    'infra/prometheus/Dockerfile',
     {
-      DEBIAN_BASE: config.prometheusBaseImage,
-      APP_TASKS: `tasks.${name}-app`,
-      METRICS_PORT: String(metricsPort),
-      SCRAPE_INTERVAL: `${config.scrapeInterval}s`,
-      EXPECTED_TASKS: String(config.replicas),
-      TASK_DOWN_AFTER: `${config.taskDownAfter}s`,
-      P95_BUDGET_SECONDS: String(config.p95BudgetMs / 1000),
+      dockerfile: 'infra/prometheus/Dockerfile',
+      args: {
+        DEBIAN_BASE: config.prometheusBaseImage,
+        APP_TASKS: `tasks.${name}-app`,
+        METRICS_PORT: String(metricsPort),
+        SCRAPE_INTERVAL: `${config.scrapeInterval}s`,
+        EXPECTED_TASKS: String(config.replicas),
+        TASK_DOWN_AFTER: `${config.taskDownAfter}s`,
+        P95_BUDGET_SECONDS: String(config.p95BudgetMs / 1000),
+      },
+      context: prometheusFolder,
     },
-    opts,
-    prometheusFolder,
+    childOf(parent),
   );
-  const data = dataVolume(name, 'prometheus', opts);
+  const data = dataVolume(name, 'prometheus', parent);
   return new docker.Service(
     `${name}-prometheus`,
     {
@@ -328,74 +314,77 @@ function declarePrometheus(
       ...stopFirst('10s'),
       convergeConfig: converge,
     },
-    opts,
+    childOf(parent),
   );
 }
 
-export function declareSwarmStack(
-  name: string,
-  config: StackConfig,
-  secrets: Secrets,
-): StackResources {
-  const opts = engineOptions(name, config);
-  // Attachable: a one-off container (`docker run --network`) can reach the services, for a
-  // migration by hand or a look at the database.
-  const network = new docker.Network(
-    `${name}-overlay`,
-    {
-      name: `${name}-overlay`,
-      driver: 'overlay',
-      attachable: true,
-      // Known in advance: nginx's image lets this range, the app's tasks, read its status.
-      ipamConfigs: [{ subnet: config.overlaySubnet }],
-    },
-    opts,
-  );
-  // Secrets are immutable in Swarm: named by Pulumi, a new value is a new secret, and the
-  // services move to it in their rolling update.
-  const signingKey = new docker.Secret(
-    `${name}-jwt-signing-key`,
-    { data: secretData(secrets.signingKey) },
-    opts,
-  );
-  const databasePassword = new docker.Secret(
-    `${name}-database-password`,
-    { data: secretData(secrets.databasePassword) },
-    opts,
-  );
-  const appService = `${name}-app`;
-  const images = declareImages(
-    name,
-    config,
-    {
-      hosts: [`tasks.${appService}`],
-      resolver: '127.0.0.11',
-      statusClients: [config.overlaySubnet],
-    },
-    opts,
-  );
-  const postgres =
-    config.databaseUrl === undefined
-      ? [declarePostgres(name, config, network, databasePassword, opts)]
-      : [];
-  const databaseUrl =
-    config.databaseUrl ??
-    `postgres://${database.user}@${name}-postgres:${database.port}/${database.name}`;
-  const app = declareApp(
-    name,
-    config,
-    images.app.repoDigest,
-    network,
-    { signingKey, databasePassword },
-    databaseUrl,
-    // Every task migrates at start under PostgreSQL's advisory lock: one applies, the rest wait.
-    { ...opts, dependsOn: postgres },
-  );
-  const nginx = declareNginx(name, config, images.nginx.repoDigest, network, opts);
-  const prometheus = declarePrometheus(name, config, network, opts);
-  return {
-    url: `http://127.0.0.1:${config.publicPort}/`,
-    containers: [],
-    services: [...postgres, app, nginx, prometheus],
-  };
+export interface SwarmStackArgs {
+  config: StackConfig;
+  signingKey: pulumi.Output<string>;
+  databasePassword: pulumi.Output<string>;
+}
+
+export class SwarmStack extends pulumi.ComponentResource {
+  readonly url: string;
+  readonly containers: docker.Container[] = [];
+  readonly services: docker.Service[];
+
+  constructor(
+    name: string,
+    { config, signingKey, databasePassword }: SwarmStackArgs,
+    opts: pulumi.ComponentResourceOptions = {},
+  ) {
+    super(componentType('SwarmStack'), name, {}, opts);
+    // Attachable: a one-off container (`docker run --network`) can reach the services, for a
+    // migration by hand or a look at the database.
+    const network = new docker.Network(
+      `${name}-overlay`,
+      {
+        name: `${name}-overlay`,
+        driver: 'overlay',
+        attachable: true,
+        // Known in advance: nginx's image lets this range, the app's tasks, read its status.
+        ipamConfigs: [{ subnet: config.overlaySubnet }],
+      },
+      childOf(this),
+    );
+    const place: Place = { name, config, network, parent: this };
+    // Secrets are immutable in Swarm: named by Pulumi, a new value is a new secret, and the
+    // services move to it in their rolling update.
+    const secrets = {
+      signingKey: new docker.Secret(
+        `${name}-jwt-signing-key`,
+        { data: secretData(signingKey) },
+        childOf(this),
+      ),
+      databasePassword: new docker.Secret(
+        `${name}-database-password`,
+        { data: secretData(databasePassword) },
+        childOf(this),
+      ),
+    };
+    const images = new StackImages(
+      name,
+      {
+        config,
+        upstream: {
+          hosts: [`tasks.${name}-app`],
+          resolver: '127.0.0.11',
+          statusClients: [config.overlaySubnet],
+        },
+      },
+      { parent: this },
+    );
+    const postgres =
+      config.databaseUrl === undefined ? [declarePostgres(place, secrets.databasePassword)] : [];
+    const databaseUrl =
+      config.databaseUrl ??
+      `postgres://${database.user}@${name}-postgres:${database.port}/${database.name}`;
+    const app = declareApp(place, images.app.repoDigest, secrets, databaseUrl, postgres);
+    const nginx = declareNginx(place, images.nginx.repoDigest);
+    const prometheus = declarePrometheus(place);
+    this.url = `http://127.0.0.1:${config.publicPort}/`;
+    this.services = [...postgres, app, nginx, prometheus];
+    this.registerOutputs({ url: this.url });
+  }
 }

@@ -276,7 +276,9 @@ const translators: Record<
 };
 
 /** The docker commands for the declared resources, in the order they were declared. */
-export function dockerSteps(resources: DeclaredResource[]): DockerStep[] {
+export function dockerSteps(
+  resources: Pick<DeclaredResource, 'type' | 'name' | 'inputs'>[],
+): DockerStep[] {
   const steps: DockerStep[] = [];
   const translation: Translation = {
     take: takeInputs,

@@ -1,8 +1,8 @@
 /**
  * Runs the Pulumi program (infra/index.ts) under Pulumi's own mock runtime, without the CLI or a
- * Docker engine, and records every resource it declares with the inputs the provider would get.
- * The mock provider echoes inputs back as state; an image's `repoDigest` is its `imageName`,
- * which is what a local build tagged with that name resolves to.
+ * Docker engine, and records every resource it declares with the inputs the provider would get,
+ * and where it sits in the tree. The mock provider echoes inputs back as state; an image's
+ * `repoDigest` is its `imageName`, which is what a local build tagged with that name resolves to.
  */
 import * as pulumi from '@pulumi/pulumi';
 
@@ -12,10 +12,29 @@ export interface DeclaredResource {
   inputs: Record<string, unknown>;
   /** The explicit provider's reference, when the resource has one. */
   provider?: string;
+  /** Its parent's URN; empty at the top of the stack. */
+  parent: string;
+  /** The parents it says it once had ('' for the top of the stack), so that an update keeps it. */
+  formerParents: string[];
+}
+
+/** What the engine is asked to register, as far as these tests read it (resource.proto). */
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getAliasesList(): { getSpec(): { getNoparent(): boolean; getParenturn(): string } | undefined }[];
+}
+
+interface ResourceMonitor {
+  registerResource(request: RegisterRequest, callback: unknown): Promise<void>;
 }
 
 export interface ProgramRun {
+  /** The provider's resources: what `pulumi up` would create. */
   resources: DeclaredResource[];
+  /** The program's own components, which group them. */
+  components: DeclaredResource[];
   url: string;
   containerNames: string[];
   serviceNames: string[];
@@ -41,15 +60,21 @@ export async function runProgram(
   stack = 'test',
   resources: DeclaredResource[] = [],
 ): Promise<ProgramRun> {
+  const components: DeclaredResource[] = [];
+  const placed = new Map<string, Pick<DeclaredResource, 'parent' | 'formerParents'>>();
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
         const inputs = args.inputs as Record<string, unknown>;
-        resources.push({
+        const place = placed.get(`${args.type}::${args.name}`) ?? { parent: '', formerParents: [] };
+        (args.custom === false ? components : resources).push({
           type: args.type,
           name: args.name,
           inputs,
-          ...(args.provider === undefined ? {} : { provider: args.provider }),
+          ...(args.provider === undefined || args.provider === ''
+            ? {}
+            : { provider: args.provider }),
+          ...place,
         });
         const state =
           args.type === 'docker:index/image:Image'
@@ -66,6 +91,21 @@ export async function runProgram(
     stack,
     false,
   );
+  // The mock provider is told neither parent nor aliases: read them from the request itself.
+  const monitor = pulumi.runtime.getMonitor() as unknown as ResourceMonitor;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request, callback) => {
+    const formerParents = request.getAliasesList().flatMap((alias) => {
+      const spec = alias.getSpec();
+      if (spec === undefined) return [];
+      return [spec.getNoparent() ? '' : spec.getParenturn()];
+    });
+    placed.set(`${request.getType()}::${request.getName()}`, {
+      parent: request.getParent(),
+      formerParents,
+    });
+    return register(request, callback);
+  };
   pulumi.runtime.setAllConfig(
     Object.fromEntries(Object.entries(config).map(([key, value]) => [`${project}:${key}`, value])),
     [`${project}:jwtSigningKey`, `${project}:databasePassword`],
@@ -74,7 +114,14 @@ export async function runProgram(
   const program = (await import(`../../index.ts?run=${runs}`)) as ProgramRun['program'];
   const containerNames = await Promise.all(program.containerNames.map(valueOf));
   const serviceNames = await Promise.all(program.serviceNames.map(valueOf));
-  return { resources, url: program.url as string, containerNames, serviceNames, program };
+  return {
+    resources,
+    components,
+    url: program.url as string,
+    containerNames,
+    serviceNames,
+    program,
+  };
 }
 
 export const ofType = (run: ProgramRun, type: string) =>
