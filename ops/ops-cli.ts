@@ -12,6 +12,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { runInFrame } from '../settings/index.ts';
 import { listWorkers, type Worker } from '../stack/pm2-cluster.ts';
 import { readStackSettings } from '../stack/stack-settings.ts';
 import { buildSnapshot, federationOf, scrape, type Scrape, type Snapshot } from './ops-snapshot.ts';
@@ -145,7 +146,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`ops: ${(error as Error).message}\n`);
-  process.exit(1);
-});
+await runInFrame({ prefix: 'ops: ', exitCodeOf: () => 1 }, main);

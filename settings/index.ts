@@ -1,9 +1,11 @@
 /**
  * The settings part's door: the declarative machinery every part builds its own schema with (the
  * app, the host stack, nginx's renderer, the Pulumi program, the load test), the parsers, the
- * reading of DATABASE_URL they share, and the one error a bad configuration becomes. It imports
- * nothing of the other parts, so nginx's image renders its config with it alone.
+ * reading of DATABASE_URL they share, the one error a bad configuration becomes, and the frame
+ * every command reports it in. It imports nothing of the other parts, so nginx's image renders
+ * its config with it alone.
  */
+export { runInFrame, type CommandFrame } from './command-frame.ts';
 export { ConfigError } from './config-error.ts';
 export { databaseTarget, withoutPassword, type DatabaseTarget } from './database-url.ts';
 export { loadEnvFile } from './env-file.ts';

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '../settings/index.ts';
+import { ConfigError, runInFrame } from '../settings/index.ts';
 import { duration, megabytes } from '../tools/format-units.ts';
 import { stackPaths } from './stack-paths.ts';
 import {
@@ -94,10 +94,10 @@ async function main(command: string | undefined, extra: string[]): Promise<void>
 process.umask(0o077);
 
 const [command, ...extra] = process.argv.slice(2);
-try {
-  await main(command, extra);
-} catch (error) {
-  const lines = error instanceof ConfigError ? error.problems : [(error as Error).message];
-  for (const line of lines) process.stderr.write(`stack: ${line}\n`);
-  process.exitCode = error instanceof StackError || error instanceof ConfigError ? 2 : 1;
-}
+await runInFrame(
+  {
+    prefix: 'stack: ',
+    exitCodeOf: (error) => (error instanceof StackError || error instanceof ConfigError ? 2 : 1),
+  },
+  () => main(command, extra),
+);

@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, readSettings } from '../../settings/index.ts';
+import { ConfigError, readSettings, runInFrame } from '../../settings/index.ts';
 import { projectRoot } from '../../tools/project-root.ts';
 import { rateOfScenario } from '../k6/lib/scenarios.ts';
 import { capacityBudgetsMs } from '../report/capacity-budgets.ts';
@@ -224,18 +224,23 @@ async function main(settings: LoadtestSettings): Promise<void> {
   }
 }
 
-let settings: LoadtestSettings;
-try {
-  settings = readLoadtestSettings(process.argv.slice(2));
-} catch (error) {
-  const lines = error instanceof ConfigError ? error.problems : [(error as Error).message];
-  for (const line of lines) process.stderr.write(`loadtest: ${line}\n`);
-  process.stderr.write(`${usage}\n`);
-  process.exit(2);
+/** What the person asked for cannot be run: said with the usage, exit 2. */
+class ArgumentsError extends ConfigError {}
+
+function readArguments(): LoadtestSettings {
+  try {
+    return readLoadtestSettings(process.argv.slice(2));
+  } catch (error) {
+    const problems = error instanceof ConfigError ? error.problems : [(error as Error).message];
+    throw new ArgumentsError(problems);
+  }
 }
-try {
-  await main(settings);
-} catch (error) {
-  process.stderr.write(`loadtest: ${(error as Error).message}\n`);
-  process.exitCode = 1;
-}
+
+await runInFrame(
+  {
+    prefix: 'loadtest: ',
+    exitCodeOf: (error) => (error instanceof ArgumentsError ? 2 : 1),
+    usageAfter: (error) => (error instanceof ArgumentsError ? usage : undefined),
+  },
+  async () => main(readArguments()),
+);

@@ -9,7 +9,7 @@
  * NGINX_PORT, APP_PORT and the NGINX_LOGIN_* and NGINX_REFRESH_* limits are nginx's settings
  * (nginx-settings.ts).
  */
-import { ConfigError } from '../../settings/index.ts';
+import { ConfigError, runInFrame } from '../../settings/index.ts';
 import { limitsOf, renderNginxConfig } from './render-nginx-config.ts';
 import { readNginxSettings } from './nginx-settings.ts';
 
@@ -56,30 +56,32 @@ if (import.meta.main) {
     process.stderr.write('usage: render-container-nginx.ts <out-dir>\n');
     process.exit(2);
   }
-  try {
-    const settings = readNginxSettings();
-    const hosts = parseUpstreamHosts(process.env.NGINX_UPSTREAMS);
-    const resolver = process.env.NGINX_RESOLVER?.trim() || undefined;
-    if (resolver !== undefined && hosts.length !== 1) {
-      throw new ConfigError(['NGINX_RESOLVER: resolves one upstream name, got several']);
-    }
-    renderNginxConfig(
-      {
-        ...containerNginxPaths,
-        listen: String(settings.nginxPort),
-        upstreams: hosts.map((host) => `${host}:${settings.appPort}`),
-        ...(resolver === undefined ? {} : { resolver }),
-        statusClients: parseStatusClients(process.env.NGINX_STATUS_CLIENTS),
-        limits: limitsOf(settings),
-        // The container is nginx's alone: a worker per core it is given.
-        workerProcesses: 'auto',
-      },
-      outDir,
-    );
-    process.stdout.write(`nginx config for upstreams ${hosts.join(', ')} in ${outDir}\n`);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    for (const problem of error.problems) process.stderr.write(`configuration error: ${problem}\n`);
-    process.exit(1);
-  }
+  await runInFrame(
+    {
+      prefix: 'configuration error: ',
+      exitCodeOf: (error) => (error instanceof ConfigError ? 1 : undefined),
+    },
+    () => {
+      const settings = readNginxSettings();
+      const hosts = parseUpstreamHosts(process.env.NGINX_UPSTREAMS);
+      const resolver = process.env.NGINX_RESOLVER?.trim() || undefined;
+      if (resolver !== undefined && hosts.length !== 1) {
+        throw new ConfigError(['NGINX_RESOLVER: resolves one upstream name, got several']);
+      }
+      renderNginxConfig(
+        {
+          ...containerNginxPaths,
+          listen: String(settings.nginxPort),
+          upstreams: hosts.map((host) => `${host}:${settings.appPort}`),
+          ...(resolver === undefined ? {} : { resolver }),
+          statusClients: parseStatusClients(process.env.NGINX_STATUS_CLIENTS),
+          limits: limitsOf(settings),
+          // The container is nginx's alone: a worker per core it is given.
+          workerProcesses: 'auto',
+        },
+        outDir,
+      );
+      process.stdout.write(`nginx config for upstreams ${hosts.join(', ')} in ${outDir}\n`);
+    },
+  );
 }

@@ -15,6 +15,7 @@ import { runTool, runToolOrThrow } from '../run-tool.ts';
 import { localBaseImages } from './local-base-images.ts';
 import { docker, imageExists, requireEngine } from '../docker.ts';
 import { runShowingProgress } from '../show-progress.ts';
+import { runInFrame } from '../../settings/index.ts';
 
 /** npm for the node image: the release line Node 24 ships with. */
 const npmVersion = '11.19.1';
@@ -159,7 +160,4 @@ async function main(): Promise<void> {
   say(`ready:\n${sizes.trim().replace(/^/gm, '  ')}`);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`base-images: ${(error as Error).message}\n`);
-  process.exit(1);
-});
+await runInFrame({ prefix: 'base-images: ', exitCodeOf: () => 1 }, main);

@@ -3,7 +3,7 @@
  * opened and closed, and errors a person can act on printed as one line with a non-zero exit.
  */
 import { systemClock } from '../clock.ts';
-import { ConfigError, loadEnvFile } from '../../../settings/index.ts';
+import { ConfigError, loadEnvFile, runInFrame } from '../../../settings/index.ts';
 import { loadConfig } from '../config/load-config.ts';
 import type { Config } from '../config/settings.ts';
 import { openConfiguredStore } from '../services.ts';
@@ -39,15 +39,17 @@ const isUserFacing = (error: unknown): error is Error =>
  * code 1 (2 for a usage error, with the usage), anything else is thrown on with its stack.
  */
 export async function reportingErrors(usage: string, work: () => Promise<void>): Promise<void> {
-  try {
-    await work();
-  } catch (error) {
-    if (!isUserFacing(error)) throw error;
-    const lines = error instanceof ConfigError ? error.problems : [error.message];
-    for (const line of lines) process.stderr.write(`error: ${line}\n`);
-    if (error instanceof UsageError) process.stderr.write(`${usage}\n`);
-    process.exitCode = error instanceof UsageError ? 2 : 1;
-  }
+  await runInFrame(
+    {
+      prefix: 'error: ',
+      exitCodeOf: (error) => {
+        if (!isUserFacing(error)) return undefined;
+        return error instanceof UsageError ? 2 : 1;
+      },
+      usageAfter: (error) => (error instanceof UsageError ? usage : undefined),
+    },
+    work,
+  );
 }
 
 export const printLine = (line: string) => process.stdout.write(`${line}\n`);
