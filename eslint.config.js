@@ -30,7 +30,7 @@ export default tseslint.config(
   {
     // Parts talk through doors: outside app/, the app is reached through app/src/index.ts alone,
     // so a change inside it cannot silently break the stack, nginx or the Pulumi program.
-    files: ['{settings,stack,nginx,infra,loadtest,ops,tools,docs}/**/*.ts'],
+    files: ['{settings,stack,nginx,infra,loadtest,ops,tools,docs,bench,testing}/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -47,7 +47,7 @@ export default tseslint.config(
   },
   {
     // The settings part is the bottom floor: nginx's image copies it alone, so it imports no
-    // other part of the project (its tests may use tools/testing/).
+    // other part of the project (its tests may use testing/).
     files: ['settings/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -76,19 +76,19 @@ if ! .tools/bin/k6 version 2>/dev/null | grep -q "^k6 $k6_version "; then
 fi
 
 # schemathesis fuzzes the API from its OpenAPI document; it comes from PyPI into a virtualenv of
-# the project's own (.tools/venv), pinned in tools/fuzz-requirements.txt.
-fuzzer=$(cat tools/fuzz-requirements.txt)
+# the project's own (.tools/venv), pinned in testing/fuzz-requirements.txt.
+fuzzer=$(cat testing/fuzz-requirements.txt)
 if ! .tools/venv/bin/st --version 2>/dev/null | grep -q "${fuzzer#*==}"; then
   command -v python3 >/dev/null || fail "$fuzzer is missing and Python 3 is not here to install it: install python3 with venv (Debian: apt-get install python3-venv)"
   say "installing $fuzzer into .tools/venv (pip, once)"
   python3 -m venv .tools/venv || fail "python3 -m venv failed: install the venv module (Debian: apt-get install python3-venv)"
-  .tools/venv/bin/pip install --quiet --disable-pip-version-check -r tools/fuzz-requirements.txt
+  .tools/venv/bin/pip install --quiet --disable-pip-version-check -r testing/fuzz-requirements.txt
 fi
 
 # The real Django + DRF + simplejwt under gunicorn, the reference the wire format is tested
-# against: PyPI into .tools/django-venv, pinned in tools/django-reference/requirements.txt (the
+# against: PyPI into .tools/django-venv, pinned in testing/django-reference/requirements.txt (the
 # copy kept in the venv says which pins it holds).
-reference_pins=tools/django-reference/requirements.txt
+reference_pins=testing/django-reference/requirements.txt
 if ! cmp -s "$reference_pins" .tools/django-venv/requirements.txt; then
   command -v python3 >/dev/null || fail "the Django reference needs Python 3 with venv (Debian: apt-get install python3-venv)"
   say "installing Django, DRF, simplejwt and gunicorn into .tools/django-venv (pip, once)"

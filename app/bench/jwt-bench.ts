@@ -18,7 +18,7 @@ import { buildKeyRing, ecCurves } from '../src/tokens/key-ring.ts';
 import { tokenClaims } from '../src/tokens/token-claims.ts';
 import { forkServer } from '../test/support/fork-server.ts';
 import { testEnv } from '../test/support/test-server.ts';
-import { tempDir } from '../../tools/testing/temp-dir.ts';
+import { tempDir } from '../../testing/temp-dir.ts';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const roundMs = Number(process.env.BENCH_ROUND_MS ?? 300);

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { forkServer } from './support/fork-server.ts';
-import { send } from '../../tools/testing/http-client.ts';
+import { send } from '../../testing/http-client.ts';
 import { testEnv } from './support/test-server.ts';
-import { tempDir } from '../../tools/testing/temp-dir.ts';
+import { tempDir } from '../../testing/temp-dir.ts';
 
 const run = promisify(execFile);
 

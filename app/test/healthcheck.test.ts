@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { freePort } from '../../tools/network.ts';
-import { runScript } from '../../tools/testing/run-script.ts';
+import { runScript } from '../../testing/run-script.ts';
 import { startTestServer, type TestServer } from './support/test-server.ts';
 
 const healthcheck = 'app/src/healthcheck.ts';

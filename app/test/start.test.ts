@@ -3,10 +3,10 @@ import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { describe, it } from 'node:test';
 import { forkServer } from './support/fork-server.ts';
-import { send } from '../../tools/testing/http-client.ts';
-import { runScript } from '../../tools/testing/run-script.ts';
+import { send } from '../../testing/http-client.ts';
+import { runScript } from '../../testing/run-script.ts';
 import { testEnv } from './support/test-server.ts';
-import { tempDir } from '../../tools/testing/temp-dir.ts';
+import { tempDir } from '../../testing/temp-dir.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { hashPassword } from '../src/users/password-hashing.ts';
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { runScript } from '../../tools/testing/run-script.ts';
-import { tempDir } from '../../tools/testing/temp-dir.ts';
+import { runScript } from '../../testing/run-script.ts';
+import { tempDir } from '../../testing/temp-dir.ts';
 import { parseStatusClients, parseUpstreamHosts } from '../src/render-container-nginx.ts';
 
 const renderer = join(import.meta.dirname, '..', 'src', 'render-container-nginx.ts');

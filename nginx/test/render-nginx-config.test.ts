@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { tempDir } from '../../tools/testing/temp-dir.ts';
+import { tempDir } from '../../testing/temp-dir.ts';
 import { nginxBinary } from '../src/nginx-server.ts';
 import { renderNginxConfig, type NginxValues } from '../src/render-nginx-config.ts';
 import { makeSelfSignedCertificate } from '../../tools/self-signed-certificate.ts';

@@ -10,10 +10,10 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { runScript } from '../../tools/testing/run-script.ts';
+import { runScript } from '../../testing/run-script.ts';
 import type { Snapshot } from '../ops-snapshot.ts';
 import { parsePrometheusText, total } from '../prometheus-text.ts';
-import { prepareTestStack, type TestStack } from '../../stack/testing/test-stack.ts';
+import { prepareTestStack, type TestStack } from '../../testing/test-stack.ts';
 
 /** An address of this machine other than loopback, to knock on from outside. */
 function outsideAddress(): string {

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { freePort } from '../../tools/network.ts';
-import { send } from '../../tools/testing/http-client.ts';
-import { tempDir } from '../../tools/testing/temp-dir.ts';
+import { send } from '../../testing/http-client.ts';
+import { tempDir } from '../../testing/temp-dir.ts';
 import {
   startThrowawayPostgres,
   type ThrowawayPostgres,
-} from '../../tools/postgres/throwaway-postgres.ts';
-import { prepareTestStack, type TestStack } from '../testing/test-stack.ts';
+} from '../../testing/throwaway-postgres.ts';
+import { prepareTestStack, type TestStack } from '../../testing/test-stack.ts';
 
 describe('the host stack on PostgreSQL', () => {
   let server: ThrowawayPostgres;

@@ -7,12 +7,12 @@ import { TLSSocket } from 'node:tls';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { chromium } from '../../tools/testing/chromium.ts';
-import { tempDir } from '../../tools/testing/temp-dir.ts';
+import { chromium } from '../../testing/chromium.ts';
+import { tempDir } from '../../testing/temp-dir.ts';
 import { freePort } from '../../tools/network.ts';
 import { isAlive } from '../../tools/run-tool.ts';
-import { failuresOf, startRequestLoop } from '../../tools/testing/request-loop.ts';
-import { prepareTestStack, type TestStack } from '../testing/test-stack.ts';
+import { failuresOf, startRequestLoop } from '../../testing/request-loop.ts';
+import { prepareTestStack, type TestStack } from '../../testing/test-stack.ts';
 
 interface Reply {
   status: number;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { tempDir } from '../../tools/testing/temp-dir.ts';
+import { tempDir } from '../../testing/temp-dir.ts';
 import { rotateNginxLogs } from '../nginx-log-rotation.ts';
 
 describe("rotating nginx's logs", () => {

@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { runSchemathesis } from '../../tools/schemathesis.ts';
-import { send } from '../../tools/testing/http-client.ts';
-import { prepareTestStack, type TestStack } from '../testing/test-stack.ts';
+import { runSchemathesis } from '../../testing/schemathesis.ts';
+import { send } from '../../testing/http-client.ts';
+import { prepareTestStack, type TestStack } from '../../testing/test-stack.ts';
 
 describe('fuzzing the host stack through nginx', { timeout: 5 * 60_000 }, () => {
   let stack: TestStack;

@@ -7,9 +7,9 @@ import { startTestServer, testEnv } from '../support/test-server.ts';
 import {
   startThrowawayPostgres,
   type ThrowawayPostgres,
-} from '../../../tools/postgres/throwaway-postgres.ts';
-import { runScript } from '../../../tools/testing/run-script.ts';
-import { tempDir } from '../../../tools/testing/temp-dir.ts';
+} from '../../../testing/throwaway-postgres.ts';
+import { runScript } from '../../../testing/run-script.ts';
+import { tempDir } from '../../../testing/temp-dir.ts';
 
 const db = (args: string[], overrides: Record<string, string> = {}) =>
   runScript('app/src/cli/db-cli.ts', args, { env: testEnv(tempDir(), overrides) });

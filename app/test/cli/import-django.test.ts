@@ -3,9 +3,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import jwt from 'jsonwebtoken';
-import { runScript } from '../../../tools/testing/run-script.ts';
-import { tempDir } from '../../../tools/testing/temp-dir.ts';
-import { testSecret } from '../../../tools/testing/test-secret.ts';
+import { runScript } from '../../../testing/run-script.ts';
+import { tempDir } from '../../../testing/temp-dir.ts';
+import { testSecret } from '../../../testing/test-secret.ts';
 import { WallClock } from '../support/fake-clock.ts';
 import { startTestServer, testEnv, type TestServer } from '../support/test-server.ts';
 

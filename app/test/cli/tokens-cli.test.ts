@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { openStore } from '../../src/store/open-store.ts';
-import { runScript } from '../../../tools/testing/run-script.ts';
+import { runScript } from '../../../testing/run-script.ts';
 import { testDatabaseUrl } from '../support/test-database.ts';
 import { testEnv } from '../support/test-server.ts';
-import { tempDir } from '../../../tools/testing/temp-dir.ts';
+import { tempDir } from '../../../testing/temp-dir.ts';
 
 describe('npm run tokens -- flush-expired', () => {
   it('deletes the tokens that have expired and keeps the live ones', async () => {

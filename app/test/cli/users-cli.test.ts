@@ -3,10 +3,10 @@ import { execFile } from 'node:child_process';
 import { before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { openStore } from '../../src/store/open-store.ts';
-import { runScript } from '../../../tools/testing/run-script.ts';
+import { runScript } from '../../../testing/run-script.ts';
 import { testDatabaseUrl } from '../support/test-database.ts';
 import { testEnv } from '../support/test-server.ts';
-import { tempDir } from '../../../tools/testing/temp-dir.ts';
+import { tempDir } from '../../../testing/temp-dir.ts';
 
 const cli = 'app/src/cli/users-cli.ts';
 const run = promisify(execFile);

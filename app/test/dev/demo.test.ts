@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { runScript } from '../../../tools/testing/run-script.ts';
-import { tempDir } from '../../../tools/testing/temp-dir.ts';
+import { runScript } from '../../../testing/run-script.ts';
+import { tempDir } from '../../../testing/temp-dir.ts';
 
 describe('npm run demo -- --once', () => {
   it('runs the token round trip against the dev server and leaves no server behind', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { sendRaw } from '../../../tools/testing/raw-request.ts';
+import { sendRaw } from '../../../testing/raw-request.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 describe('the views, framed as DRF frames its APIViews', () => {

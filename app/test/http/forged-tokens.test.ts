@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import jwt from 'jsonwebtoken';
-import { testSecret } from '../../../tools/testing/test-secret.ts';
+import { testSecret } from '../../../testing/test-secret.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');

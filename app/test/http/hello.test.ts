@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import jwt from 'jsonwebtoken';
-import { sendRaw } from '../../../tools/testing/raw-request.ts';
-import { testSecret } from '../../../tools/testing/test-secret.ts';
+import { sendRaw } from '../../../testing/raw-request.ts';
+import { testSecret } from '../../../testing/test-secret.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 const notValid = (message: string) => ({

@@ -4,7 +4,7 @@ import { after, describe, it } from 'node:test';
 import jwt from 'jsonwebtoken';
 import { FakeClock } from '../support/fake-clock.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
-import { tempDir } from '../../../tools/testing/temp-dir.ts';
+import { tempDir } from '../../../testing/temp-dir.ts';
 
 const pem = (curve: string) => {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: curve });

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { runSchemathesis } from '../../../tools/schemathesis.ts';
+import { runSchemathesis } from '../../../testing/schemathesis.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 describe('fuzzing the API from its OpenAPI document', { timeout: 5 * 60_000 }, () => {

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { startServer } from '../../src/server.ts';
-import { tempDir } from '../../../tools/testing/temp-dir.ts';
+import { tempDir } from '../../../testing/temp-dir.ts';
 import { testEnv } from '../support/test-server.ts';
 
 /** A server whose log lines land in an array, with LOG_REQUESTS as given. */

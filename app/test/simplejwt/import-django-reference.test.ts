@@ -1,5 +1,5 @@
 /**
- * Moving from a real Django + simplejwt deployment (tools/django-reference, under gunicorn): its
+ * Moving from a real Django + simplejwt deployment (testing/django-reference, under gunicorn): its
  * users, hashed by Django at its default costs in every format the import checks, and the tokens
  * it issued and blacklisted, brought over by `npm run users -- import-django` from its dumpdata
  * and from its SQLite file.
@@ -11,10 +11,10 @@ import { after, before, describe, it } from 'node:test';
 import {
   startDjangoReference,
   type DjangoReference,
-} from '../../../tools/django-reference/django-reference.ts';
-import { send } from '../../../tools/testing/http-client.ts';
-import { runScript } from '../../../tools/testing/run-script.ts';
-import { tempDir } from '../../../tools/testing/temp-dir.ts';
+} from '../../../testing/django-reference/django-reference.ts';
+import { send } from '../../../testing/http-client.ts';
+import { runScript } from '../../../testing/run-script.ts';
+import { tempDir } from '../../../testing/temp-dir.ts';
 import { WallClock } from '../support/fake-clock.ts';
 import { startTestServer, testEnv, type TestServer } from '../support/test-server.ts';
 

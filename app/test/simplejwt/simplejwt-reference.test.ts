@@ -1,5 +1,5 @@
 /**
- * The API side by side with the real djangorestframework-simplejwt (tools/django-reference, under
+ * The API side by side with the real djangorestframework-simplejwt (testing/django-reference, under
  * gunicorn): the same requests to both, the answers compared; tokens issued by one accepted by
  * the other. The answers differ only where docs/api.md's table of differences says so.
  */
@@ -11,10 +11,10 @@ import { after, before, describe, it } from 'node:test';
 import {
   startDjangoReference,
   type DjangoReference,
-} from '../../../tools/django-reference/django-reference.ts';
+} from '../../../testing/django-reference/django-reference.ts';
 import { projectRoot } from '../../../tools/project-root.ts';
-import { sendRaw, type RawReply } from '../../../tools/testing/raw-request.ts';
-import { tempDir } from '../../../tools/testing/temp-dir.ts';
+import { sendRaw, type RawReply } from '../../../testing/raw-request.ts';
+import { tempDir } from '../../../testing/temp-dir.ts';
 import { WallClock } from '../support/fake-clock.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 import {

@@ -4,7 +4,7 @@
  * a row of the table in docs/api.md, under that name.
  */
 import { randomUUID } from 'node:crypto';
-import type { RawRequest } from '../../../tools/testing/raw-request.ts';
+import type { RawRequest } from '../../../testing/raw-request.ts';
 
 export interface TokenPair {
   access: string;

@@ -9,10 +9,10 @@ import { freePort } from '../../../tools/network.ts';
 import {
   startThrowawayPostgres,
   type ThrowawayPostgres,
-} from '../../../tools/postgres/throwaway-postgres.ts';
+} from '../../../testing/throwaway-postgres.ts';
 import { makeSelfSignedCertificate } from '../../../tools/self-signed-certificate.ts';
-import { runScript } from '../../../tools/testing/run-script.ts';
-import { tempDir } from '../../../tools/testing/temp-dir.ts';
+import { runScript } from '../../../testing/run-script.ts';
+import { tempDir } from '../../../testing/temp-dir.ts';
 
 const startUp = (databaseUrl: string) =>
   runScript('app/src/start.ts', [], { env: testEnv(tempDir(), { DATABASE_URL: databaseUrl }) });

@@ -2,7 +2,7 @@ import { after, before } from 'node:test';
 import {
   startThrowawayPostgres,
   type ThrowawayPostgres,
-} from '../../../tools/postgres/throwaway-postgres.ts';
+} from '../../../testing/throwaway-postgres.ts';
 import { storeContract } from './store-contract.ts';
 
 let server: ThrowawayPostgres;

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { openStore, sqlitePath } from '../../src/store/open-store.ts';
 import type { Store } from '../../src/store/store.ts';
 import { startTestServer } from '../support/test-server.ts';
-import { tempDir } from '../../../tools/testing/temp-dir.ts';
+import { tempDir } from '../../../testing/temp-dir.ts';
 import { storeContract } from './store-contract.ts';
 
 storeContract('SQLite', {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import {
   startThrowawayPostgres,
   type ThrowawayPostgres,
-} from '../../../tools/postgres/throwaway-postgres.ts';
+} from '../../../testing/throwaway-postgres.ts';
 
 let server: Promise<ThrowawayPostgres> | undefined;
 let databases = 0;

@@ -15,9 +15,9 @@ import { openApiDocument } from '../../src/http/openapi/openapi-document.ts';
 import { FakeClock } from './fake-clock.ts';
 import { testDatabaseUrl } from './test-database.ts';
 import { createConformanceCheck } from './openapi-conformance.ts';
-import { send, type Reply, type RequestOptions } from '../../../tools/testing/http-client.ts';
-import { tempDir } from '../../../tools/testing/temp-dir.ts';
-import { testSecret } from '../../../tools/testing/test-secret.ts';
+import { send, type Reply, type RequestOptions } from '../../../testing/http-client.ts';
+import { tempDir } from '../../../testing/temp-dir.ts';
+import { testSecret } from '../../../testing/test-secret.ts';
 
 export function testEnv(dir: string, overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { ConfigError } from '../../../settings/index.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { buildKeyRing } from '../../src/tokens/key-ring.ts';
-import { tempDir } from '../../../tools/testing/temp-dir.ts';
+import { tempDir } from '../../../testing/temp-dir.ts';
 
 const ringFor = (env: NodeJS.ProcessEnv) => buildKeyRing(loadConfig(env));
 

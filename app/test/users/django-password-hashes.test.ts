@@ -5,7 +5,7 @@ import { djangoHashFormat, verifyDjangoPassword } from '../../src/users/django-p
 const password = 'correct horse ✓';
 
 /**
- * Made by Django 5.2.19's own hashers (tools/django-reference's virtualenv) for this password,
+ * Made by Django 5.2.19's own hashers (testing/django-reference's virtualenv) for this password,
  * at low costs where Django lets one choose them, so the suite stays fast; the reference test
  * logs in users Django hashed at its default costs.
  */

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { hashingSlots } from '../../src/users/hashing-slots.ts';
 import { createPasswordCheck } from '../../src/users/password-check.ts';
 import { hashPassword } from '../../src/users/password-hashing.ts';
-import { median } from '../../../tools/median.ts';
+import { median } from '../../../testing/median.ts';
 
 const params = { logN: 14, r: 8, p: 1 };
 const pbkdf2Hash = (password: string) =>

@@ -4,7 +4,7 @@ import { FakeClock } from '../support/fake-clock.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import type { Store } from '../../src/store/store.ts';
 import { createUserService, UserInputError } from '../../src/users/user-service.ts';
-import { tempDir } from '../../../tools/testing/temp-dir.ts';
+import { tempDir } from '../../../testing/temp-dir.ts';
 
 describe('the user service', () => {
   let store: Store;

@@ -4,11 +4,11 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Ajv } from 'ajv';
-import { runScript } from '../../../tools/testing/run-script.ts';
-import { tempDir } from '../../../tools/testing/temp-dir.ts';
+import { runScript } from '../../../testing/run-script.ts';
+import { tempDir } from '../../../testing/temp-dir.ts';
 import { isAlive } from '../../../tools/run-tool.ts';
 import type { Results } from '../../report/results.ts';
-import { chromium } from '../../../tools/testing/chromium.ts';
+import { chromium } from '../../../testing/chromium.ts';
 
 const cli = 'loadtest/runner/loadtest-cli.ts';
 

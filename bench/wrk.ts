@@ -22,7 +22,7 @@ export interface WrkOptions {
   seconds: number;
   connections: number;
   token?: string;
-  /** A Lua script of stack/bench/wrk-scripts/ and its arguments, for requests other than GETs. */
+  /** A Lua script of bench/wrk-scripts/ and its arguments, for requests other than GETs. */
   script?: { name: string; args: string[] };
 }
 

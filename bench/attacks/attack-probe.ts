@@ -10,10 +10,10 @@
 import { connect } from 'node:net';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from '../../tools/testing/temp-dir.ts';
+import { tempDir } from '../../testing/temp-dir.ts';
 import { provideUser } from '../../app/src/index.ts';
-import { runStackCommand } from '../local-servers.ts';
-import { stackOnFreePorts } from '../stack-on-free-ports.ts';
+import { runStackCommand } from '../../stack/local-servers.ts';
+import { stackOnFreePorts } from '../../stack/stack-on-free-ports.ts';
 import {
   concurrentGuesses,
   failedLoginTimes,

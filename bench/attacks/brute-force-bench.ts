@@ -9,9 +9,9 @@
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { provideUser } from '../../app/src/index.ts';
-import { tempDir } from '../../tools/testing/temp-dir.ts';
-import { runStackCommand } from '../local-servers.ts';
-import { stackOnFreePorts } from '../stack-on-free-ports.ts';
+import { tempDir } from '../../testing/temp-dir.ts';
+import { runStackCommand } from '../../stack/local-servers.ts';
+import { stackOnFreePorts } from '../../stack/stack-on-free-ports.ts';
 import { loginFrom } from './login-from.ts';
 
 const seconds = Number(process.env.BRUTE_SECONDS ?? 30);
@@ -60,7 +60,7 @@ const percentile = (values: number[], p: number) => {
 
 async function restarts(env: NodeJS.ProcessEnv): Promise<number> {
   process.env.STACK_STATE_DIR = env.STACK_STATE_DIR;
-  const { listWorkers } = await import('../pm2-cluster.ts');
+  const { listWorkers } = await import('../../stack/pm2-cluster.ts');
   return listWorkers().reduce((sum, worker) => sum + worker.restarts, 0);
 }
 

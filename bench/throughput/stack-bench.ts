@@ -16,19 +16,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { provideUser } from '../../app/src/index.ts';
-import { startDjangoReference } from '../../tools/django-reference/django-reference.ts';
-import { median } from '../../tools/median.ts';
+import { startDjangoReference } from '../../testing/django-reference/django-reference.ts';
+import { median } from '../../testing/median.ts';
 import { freePort, waitForOk } from '../../tools/network.ts';
-import { send } from '../../tools/testing/http-client.ts';
-import { tempDir } from '../../tools/testing/temp-dir.ts';
-import { runStackCommand, startDevServer } from '../local-servers.ts';
-import { stackOnFreePorts } from '../stack-on-free-ports.ts';
+import { send } from '../../testing/http-client.ts';
+import { tempDir } from '../../testing/temp-dir.ts';
+import { runStackCommand, startDevServer } from '../../stack/local-servers.ts';
+import { stackOnFreePorts } from '../../stack/stack-on-free-ports.ts';
 import {
   groupCpuSeconds,
   processGroupOf,
   waitedChildrenCpuSeconds,
 } from '../../tools/process-cpu.ts';
-import { wrk } from './wrk.ts';
+import { wrk } from '../wrk.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -173,8 +173,8 @@ async function main(): Promise<void> {
   await runStackCommand('up', stack.env);
   // pm2-cluster.ts and stack-paths.ts find the stack through STACK_STATE_DIR, read when they load.
   process.env.STACK_STATE_DIR = stack.env.STACK_STATE_DIR;
-  const { listWorkers, pm2DaemonPid } = await import('../pm2-cluster.ts');
-  const { stackPaths } = await import('../stack-paths.ts');
+  const { listWorkers, pm2DaemonPid } = await import('../../stack/pm2-cluster.ts');
+  const { stackPaths } = await import('../../stack/stack-paths.ts');
   const dev = await startDevServer(Number(devPort), env);
   const django = await startDjangoReference({
     secretKey: secret,
@@ -188,11 +188,11 @@ async function main(): Promise<void> {
       PORT: String(singlePort),
       LOG_LEVEL: 'info',
     });
-    const plain = startProcess(['stack/bench/plain-node-server.ts', String(plainPort)], {
+    const plain = startProcess(['bench/throughput/plain-node-server.ts', String(plainPort)], {
       BENCH_SECRET: secret,
     });
     const plainCluster = startProcess(
-      ['stack/bench/plain-node-server.ts', String(plainClusterPort), String(workers)],
+      ['bench/throughput/plain-node-server.ts', String(plainClusterPort), String(workers)],
       { BENCH_SECRET: secret },
     );
     const pm2Group = processGroupOf(pm2DaemonPid() ?? NaN);

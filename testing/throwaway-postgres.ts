@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { freePort } from '../network.ts';
+import { freePort } from '../tools/network.ts';
 
 const missing =
   'PostgreSQL server programs (initdb, postgres) are missing: run bash tools/setup.sh, or install them (Debian: apt-get install postgresql)';

@@ -7,11 +7,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, waitForOk } from '../network.ts';
-import { projectRoot } from '../project-root.ts';
-import { runToolOrThrow } from '../run-tool.ts';
+import { freePort, waitForOk } from '../../tools/network.ts';
+import { projectRoot } from '../../tools/project-root.ts';
+import { runToolOrThrow } from '../../tools/run-tool.ts';
 
-const projectDir = join(projectRoot, 'tools', 'django-reference');
+const projectDir = join(projectRoot, 'testing', 'django-reference');
 const venvBin = join(projectRoot, '.tools', 'django-venv', 'bin');
 
 export interface DjangoReference {

@@ -2,11 +2,11 @@
  * A host stack for a test, not yet started: two workers, a state folder of its own, free ports,
  * and a user alice with password pw. The stack's tests use it, and so do the ops view's.
  */
-import { provideUser } from '../../app/src/index.ts';
-import { stackOnFreePorts, type StackOnFreePorts } from '../stack-on-free-ports.ts';
-import { runScript, type ProcessResult } from '../../tools/testing/run-script.ts';
-import { tempDir } from '../../tools/testing/temp-dir.ts';
-import { testSecret } from '../../tools/testing/test-secret.ts';
+import { provideUser } from '../app/src/index.ts';
+import { stackOnFreePorts, type StackOnFreePorts } from '../stack/stack-on-free-ports.ts';
+import { runScript, type ProcessResult } from './run-script.ts';
+import { tempDir } from './temp-dir.ts';
+import { testSecret } from './test-secret.ts';
 
 export interface TestStack extends StackOnFreePorts {
   stateDir: string;

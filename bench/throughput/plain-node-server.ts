@@ -2,7 +2,7 @@
  * The ceiling the bench measures the app against: plain `node:http` doing the same work as an
  * authenticated GET /hello/ (an HS256 signature checked with a KeyObject, the claims checked, a
  * JSON answer) and nothing else: no framework, no store, no logs, no metrics.
- *   BENCH_SECRET=... node stack/bench/plain-node-server.ts <port> [workers]
+ *   BENCH_SECRET=... node bench/throughput/plain-node-server.ts <port> [workers]
  * With workers > 1 it is a `node:cluster` of that size, the shape of the pm2 cluster.
  */
 import cluster from 'node:cluster';

@@ -8,11 +8,11 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { provideUser } from '../app/src/index.ts';
 import { freePort } from '../tools/network.ts';
-import { runSchemathesis, type FuzzResult } from '../tools/schemathesis.ts';
-import { send } from '../tools/testing/http-client.ts';
-import { tempDir } from '../tools/testing/temp-dir.ts';
-import { runStackCommand, startDevServer } from './local-servers.ts';
-import { stackOnFreePorts } from './stack-on-free-ports.ts';
+import { runSchemathesis, type FuzzResult } from './schemathesis.ts';
+import { send } from './http-client.ts';
+import { tempDir } from './temp-dir.ts';
+import { runStackCommand, startDevServer } from '../stack/local-servers.ts';
+import { stackOnFreePorts } from '../stack/stack-on-free-ports.ts';
 
 const maxExamples = Number(process.env.FUZZ_EXAMPLES ?? 50);
 const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;

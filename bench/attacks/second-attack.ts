@@ -11,8 +11,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openStore, provideUser } from '../../app/src/index.ts';
-import { median } from '../../tools/median.ts';
-import { failuresOf, startRequestLoop } from '../../tools/testing/request-loop.ts';
+import { median } from '../../testing/median.ts';
+import { failuresOf, startRequestLoop } from '../../testing/request-loop.ts';
 import { loginFrom, type LoginAnswer } from './login-from.ts';
 
 export interface Target {

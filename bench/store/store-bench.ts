@@ -15,12 +15,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { systemClock, loadConfig, buildServices, provideUser } from '../../app/src/index.ts';
-import { median } from '../../tools/median.ts';
+import { median } from '../../testing/median.ts';
 import { freePort, waitForOk } from '../../tools/network.ts';
-import { startThrowawayPostgres } from '../../tools/postgres/throwaway-postgres.ts';
-import { send } from '../../tools/testing/http-client.ts';
-import { tempDir } from '../../tools/testing/temp-dir.ts';
-import { wrk, type WrkOptions, type WrkRun } from './wrk.ts';
+import { startThrowawayPostgres } from '../../testing/throwaway-postgres.ts';
+import { send } from '../../testing/http-client.ts';
+import { tempDir } from '../../testing/temp-dir.ts';
+import { wrk, type WrkOptions, type WrkRun } from '../wrk.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
