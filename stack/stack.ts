@@ -41,7 +41,10 @@ export const stackUrl = (settings: StackSettings) => {
 
 /**
  * The app's environment for pm2: .env, then this process's variables, then the stack's, with
- * each worker's share of hashing and memory (worker-budget.ts).
+ * each worker's share of hashing and memory (worker-budget.ts). The stack reads .env for the
+ * values it sizes and checks; each worker reads it again at start (app/src/start.ts, the same
+ * reader), because pm2 keeps a worker's environment across `reload`, and an edited .env must
+ * reach the workers that `stack reload` starts.
  */
 function appEnv(settings: StackSettings): NodeJS.ProcessEnv {
   loadEnvFile(join(projectRoot, '.env'));
