@@ -16,10 +16,11 @@ import { runInFrame } from '../settings/index.ts';
 import { listWorkers, type Worker } from '../stack/pm2-cluster.ts';
 import { readStackSettings } from '../stack/stack-settings.ts';
 import { buildSnapshot, federationOf, scrape, type Scrape, type Snapshot } from './ops-snapshot.ts';
+import { prometheusRates, type PrometheusRates } from './prometheus-rates.ts';
 import { renderView } from './ops-view.ts';
 
 const usage =
-  'usage: npm run ops -- [--once [--json]] [--url <metrics url> | --prometheus <url>] [--interval <seconds>]';
+  'usage: npm run ops -- [--once [--json]] [--url <metrics url> | --prometheus <url> [--window <1m>]] [--interval <seconds>]';
 
 function options() {
   const { values } = parseArgs({
@@ -28,6 +29,8 @@ function options() {
       json: { type: 'boolean', default: false },
       url: { type: 'string' },
       prometheus: { type: 'string' },
+      // The span of Prometheus's rate(): at least two of its scrapes (15 s apart by default).
+      window: { type: 'string', default: '1m' },
       interval: { type: 'string', default: '2' },
     },
   });
@@ -37,11 +40,15 @@ function options() {
   if (values.json && !values.once) throw new Error(`--json goes with --once\n${usage}`);
   if (values.url !== undefined && values.prometheus !== undefined)
     throw new Error(`--url or --prometheus, not both\n${usage}`);
+  if (!/^\d+[smh]$/.test(values.window))
+    throw new Error(`--window: expected a span such as 30s, 1m or 5m\n${usage}`);
   return { ...values, interval };
 }
 
 interface Sources {
   metricsUrl: string;
+  /** Prometheus's own rates, for a stack read through it. */
+  rates?: () => Promise<PrometheusRates>;
   /** pm2's view of the local stack's workers; undefined for a stack elsewhere (--url). */
   workers: () => Worker[] | undefined;
 }
@@ -75,6 +82,12 @@ async function take(
   } catch (error) {
     problem = `metrics: ${(error as Error).message}`;
   }
+  let rates: PrometheusRates | undefined;
+  try {
+    rates = await sources.rates?.();
+  } catch (error) {
+    problem = [problem, `rates: ${(error as Error).message}`].filter(Boolean).join('; ');
+  }
   let workers: Worker[] | undefined;
   try {
     workers = sources.workers();
@@ -91,6 +104,7 @@ async function take(
       current && scrapes.before(current),
       workers,
       problem,
+      rates,
     ),
     current,
   };
@@ -106,18 +120,23 @@ async function main(): Promise<void> {
         ? `http://127.0.0.1:${readStackSettings().metricsPort}/metrics`
         : federationOf(opts.prometheus)),
     workers: () => (local ? listWorkers() : undefined),
+    ...(opts.prometheus === undefined
+      ? {}
+      : { rates: () => prometheusRates(opts.prometheus ?? '', opts.window) }),
   };
 
   const scrapes = new Scrapes();
   if (opts.once) {
     let taken = await take(sources, scrapes);
     scrapes.add(taken.current);
-    // Rates need a second scrape: a second later, or Prometheus's next (up to a minute).
+    // Rates between scrapes need a second one, a second later; Prometheus has its own.
     const deadline = Date.now() + 60_000;
-    if (opts.prometheus !== undefined && taken.current) {
-      process.stderr.write("ops: waiting for Prometheus's next scrape, for the rates\n");
-    }
-    while (taken.current && scrapes.earlier === undefined && Date.now() < deadline) {
+    while (
+      opts.prometheus === undefined &&
+      taken.current &&
+      scrapes.earlier === undefined &&
+      Date.now() < deadline
+    ) {
       await sleep(1000);
       taken = await take(sources, scrapes);
       scrapes.add(taken.current);

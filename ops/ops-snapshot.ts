@@ -5,6 +5,7 @@
  */
 import type { Worker } from '../stack/pm2-cluster.ts';
 import { parsePrometheusText, total, type Sample } from './prometheus-text.ts';
+import { workerKey, type PrometheusRates } from './prometheus-rates.ts';
 import { metricNames } from '../app/src/index.ts';
 
 export interface Scrape {
@@ -38,6 +39,8 @@ export interface Snapshot {
   restarted: { worker: number | null; pid: number; restarts: number; uptime_seconds: number }[];
   requests_total: number;
   requests_per_second: number | null;
+  /** What the rates span: Prometheus's rate() window, or the time between two scrapes. */
+  rates_over: string | null;
   server_error_ratio: number | null;
   latency_ms: { p50: number | null; p95: number | null };
   failed_logins_total: number;
@@ -123,6 +126,7 @@ function workerViews(
   before: Sample[] | undefined,
   window: number,
   pm2Workers: Worker[] | undefined,
+  rates: PrometheusRates | undefined,
 ): WorkerView[] {
   // Workers that answered the scrape; one that did not has no pid to join on. Through
   // Prometheus every task's workers come at once, told apart by their instance label.
@@ -154,8 +158,11 @@ function workerViews(
       restarts: pm2?.restarts ?? null,
       uptime_seconds: pm2 ? Math.max(0, Math.round((Date.now() - pm2.startedAt) / 1000)) : null,
       requests_total: workerRequests,
-      requests_per_second:
-        earlier === undefined ? null : perSecond(increase(workerRequests, earlier), window),
+      requests_per_second: rates
+        ? (rates.workers.get(workerKey(task, pid)) ?? null)
+        : earlier === undefined
+          ? null
+          : perSecond(increase(workerRequests, earlier), window),
     };
   };
   const workers = pm2Workers
@@ -192,28 +199,54 @@ function nginxView(all: Sample[]): Snapshot['nginx'] {
     : null;
 }
 
+const requestsOf = (s: Sample[]) => total(s, metricNames.httpRequests);
+const serverErrorsOf = (s: Sample[]) =>
+  total(s, metricNames.httpRequests, (labels) => (labels.status ?? '').startsWith('5'));
+const failedLoginsOf = (s: Sample[]) => total(s, metricNames.loginFailures);
+
+/** The rates as two scrapes give them, where Prometheus's own are not there to read. */
+function scrapeRates(samples: Sample[], before: Sample[] | undefined, window: number) {
+  const rate = (value: (s: Sample[]) => number) =>
+    before ? perSecond(increase(value(samples), value(before)), window) : null;
+  return {
+    requests: rate(requestsOf),
+    serverErrors: rate(serverErrorsOf),
+    failedLogins: rate(failedLoginsOf),
+    p50: before ? quantileMs(before, samples, 0.5) : null,
+    p95: before ? quantileMs(before, samples, 0.95) : null,
+    over: before ? `${(window / 1000).toFixed(1)} s between two scrapes` : null,
+  };
+}
+
+/**
+ * The snapshot of the latest scrape; its rates from `rates` (Prometheus's rate()) when given,
+ * otherwise between the scrape before and this one.
+ */
 export function buildSnapshot(
   metricsUrl: string,
   current: Scrape | undefined,
   previous: Scrape | undefined,
   pm2Workers: Worker[] | undefined,
   problem: string | null = null,
+  rates?: PrometheusRates,
 ): Snapshot {
   const samples = current?.samples ?? [];
   const before = previous?.samples;
   const window = current && previous ? current.at - previous.at : 0;
-  const rate = (value: (s: Sample[]) => number) =>
-    before ? perSecond(increase(value(samples), value(before)), window) : null;
-  const requests = (s: Sample[]) => total(s, metricNames.httpRequests);
-  const serverErrors = (s: Sample[]) =>
-    total(s, metricNames.httpRequests, (labels) => (labels.status ?? '').startsWith('5'));
-  const failedLogins = (s: Sample[]) => total(s, metricNames.loginFailures);
-
-  const workers = workerViews(samples, before, window, pm2Workers);
-
-  const requestRate = rate(requests);
-  const errorRate = rate(serverErrors);
-  const failedLoginRate = rate(failedLogins);
+  const workers = workerViews(samples, before, window, pm2Workers, rates);
+  const measured = rates
+    ? {
+        requests: rates.requestsPerSecond,
+        serverErrors: rates.serverErrorsPerSecond,
+        failedLogins: rates.failedLoginsPerSecond,
+        p50: rates.p50Ms,
+        p95: rates.p95Ms,
+        over: `Prometheus's rate() over ${rates.window}`,
+      }
+    : scrapeRates(samples, before, window);
+  const requestRate = measured.requests;
+  const errorRate = measured.serverErrors;
+  const failedLoginRate = measured.failedLogins;
   const sum = (name: string) => total(samples, name);
   return {
     time: new Date(current?.at ?? Date.now()).toISOString(),
@@ -226,17 +259,15 @@ export function buildSnapshot(
         ? [{ worker: w.worker, pid: w.pid, restarts: w.restarts, uptime_seconds: w.uptime_seconds }]
         : [],
     ),
-    requests_total: requests(samples),
+    requests_total: requestsOf(samples),
     requests_per_second: requestRate,
+    rates_over: measured.over,
     server_error_ratio:
       requestRate === null || errorRate === null || requestRate === 0
         ? null
         : errorRate / requestRate,
-    latency_ms: {
-      p50: before ? quantileMs(before, samples, 0.5) : null,
-      p95: before ? quantileMs(before, samples, 0.95) : null,
-    },
-    failed_logins_total: failedLogins(samples),
+    latency_ms: { p50: measured.p50, p95: measured.p95 },
+    failed_logins_total: failedLoginsOf(samples),
     failed_logins_per_minute: failedLoginRate === null ? null : failedLoginRate * 60,
     tokens: {
       issued: sum(metricNames.tokensIssued),

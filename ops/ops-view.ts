@@ -83,6 +83,7 @@ export function renderView(snapshot: Snapshot, refreshSeconds: number): string[]
       1,
       '%',
     )}   p50 ${ms(snapshot.latency_ms.p50)}   p95 ${ms(snapshot.latency_ms.p95)}   failed logins ${fixed(snapshot.failed_logins_per_minute, 0, '/min')}`,
+    `rates    ${snapshot.rates_over ?? 'from the next scrape on'}`,
     `totals   ${count(snapshot.requests_total)} requests  ${count(snapshot.tokens.issued)} logins  ${count(snapshot.tokens.refreshed)} refreshes  ${count(snapshot.tokens.reuse_detected)} reused`,
     '',
   );

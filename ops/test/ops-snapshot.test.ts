@@ -37,6 +37,39 @@ describe('buildSnapshot', () => {
     assert.equal(snapshot.failed_logins_per_minute, 60);
   });
 
+  it('says what its rates span', () => {
+    assert.equal(
+      buildSnapshot('u', after, before, undefined).rates_over,
+      '2.0 s between two scrapes',
+    );
+    assert.equal(buildSnapshot('u', after, undefined, undefined).rates_over, null);
+  });
+
+  it("takes every rate from Prometheus's rate() when given it, the workers' by task and pid", () => {
+    const rates = {
+      window: '1m',
+      requestsPerSecond: 200,
+      serverErrorsPerSecond: 2,
+      failedLoginsPerSecond: 0.5,
+      p50Ms: 4,
+      p95Ms: 9,
+      workers: new Map([
+        [' 100', 120],
+        [' 200', 80],
+      ]),
+    };
+    const snapshot = buildSnapshot('u', after, before, undefined, null, rates);
+    assert.equal(snapshot.rates_over, "Prometheus's rate() over 1m");
+    assert.equal(snapshot.requests_per_second, 200);
+    assert.equal(snapshot.server_error_ratio, 0.01);
+    assert.equal(snapshot.failed_logins_per_minute, 30);
+    assert.deepEqual(snapshot.latency_ms, { p50: 4, p95: 9 });
+    assert.deepEqual(
+      snapshot.workers.map((w) => w.requests_per_second),
+      [120, 80],
+    );
+  });
+
   it('counts a counter that went down as reset, not as negative traffic', () => {
     const restarted = scrapeAt(12_000, [160, 20]);
     const snapshot = buildSnapshot('u', restarted, before, undefined);
