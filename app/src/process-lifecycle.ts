@@ -38,20 +38,26 @@ const handOverLinger = (): Promise<void> =>
   process.connected ? new Promise((resolve) => setTimeout(resolve, 500)) : Promise.resolve();
 
 /**
- * Runs `stop` at the first request to stop, then exits 0; exits 1 if stopping takes longer than
- * `boundSeconds`, in case closing hangs.
+ * At the first request to stop: keeps serving for `delaySeconds` (SHUTDOWN_DELAY), runs `stop`,
+ * then exits 0; exits 1 if stopping takes longer than the delay and `boundSeconds`, in case
+ * closing hangs.
  */
 export function stopGracefully(
   stop: () => Promise<void>,
-  { boundSeconds, logger }: { boundSeconds: number; logger: Logger },
+  {
+    delaySeconds,
+    boundSeconds,
+    logger,
+  }: { delaySeconds: number; boundSeconds: number; logger: Logger },
 ): void {
   let stopping = false;
   const onRequest = (reason: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info('stopping', { signal: reason });
-    setTimeout(() => process.exit(1), boundSeconds * 1000).unref();
-    void stop()
+    logger.info('stopping', { signal: reason, serving_for_seconds: delaySeconds });
+    setTimeout(() => process.exit(1), (delaySeconds + boundSeconds) * 1000).unref();
+    void new Promise((resolve) => setTimeout(resolve, delaySeconds * 1000))
+      .then(stop)
       .then(handOverLinger)
       .then(() => {
         logger.info('stopped');

@@ -59,5 +59,9 @@ stopGracefully(
     metricsServer?.close();
     await server.stop();
   },
-  { boundSeconds: config.shutdownTimeoutSeconds + 5, logger },
+  {
+    delaySeconds: config.shutdownDelaySeconds,
+    boundSeconds: config.shutdownTimeoutSeconds + 5,
+    logger,
+  },
 );

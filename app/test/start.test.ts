@@ -87,6 +87,23 @@ describe('the server process', () => {
     assert.ok(!logs.join('\n').includes('"pw"'), 'the password was logged');
   });
 
+  it('keeps serving for SHUTDOWN_DELAY after it is told to stop, then stops taking connections', async () => {
+    const { child, url, exited } = await forkServer(
+      entry,
+      testEnv(tempDir(), { SHUTDOWN_DELAY: '2s', LOG_LEVEL: 'info', LOG_FORMAT: 'json' }),
+    );
+    const told = Date.now();
+    child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const during = await send('GET', `${url}/readyz`);
+    assert.equal(during.status, 200, 'a new request a second after SIGTERM is served');
+    assert.equal(await exited, 0);
+    assert.ok(Date.now() - told >= 2000, 'it stopped before its delay was over');
+    await assert.rejects(send('GET', `${url}/readyz`), (error: Error) =>
+      /ECONNREFUSED/.test(String((error.cause as Error | undefined)?.message)),
+    );
+  });
+
   it('runs as the development server with a warning, on Node 24', async () => {
     const env = testEnv(tempDir(), {
       NODE_ENV: 'development',

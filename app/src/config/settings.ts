@@ -255,6 +255,12 @@ export const settings = {
     parse: durationSeconds,
     default: 30,
   }),
+  shutdownDelaySeconds: setting({
+    env: 'SHUTDOWN_DELAY',
+    doc: 'How long a stopping server keeps serving before it stops taking connections, so that a proxy that finds it by DNS (nginx in the containers and on Swarm, which keeps an answer 2s) has stopped sending it requests first. 0 on one host, where nginx knows the workers by port.',
+    parse: durationSeconds,
+    default: 0,
+  }),
   shutdownTimeoutSeconds: setting({
     env: 'SHUTDOWN_TIMEOUT',
     doc: 'How long a stopping server waits for in-flight requests before it closes them.',
