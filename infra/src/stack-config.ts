@@ -64,6 +64,20 @@ const userDatabaseUrl = (raw: string): string => {
   throw new ConfigValueError(expected);
 };
 
+/** An IPv4 range for the overlay network, such as 10.77.0.0/16: room for a gateway and tasks. */
+const ipv4Range = (raw: string): string => {
+  const value = raw.trim();
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+  const octetsFit = match?.slice(1, 5).every((octet) => Number(octet) <= 255) ?? false;
+  const bits = Number(match?.[5]);
+  if (!match || !octetsFit || bits < 8 || bits > 28) {
+    throw new ConfigValueError(
+      `expected an IPv4 range from /8 to /28 such as 10.77.0.0/16, got "${raw}"`,
+    );
+  }
+  return value;
+};
+
 export const targets = ['containers', 'swarm'] as const;
 
 /** `env` is the config key: the schema reader of the app reads these from Pulumi's config. */
@@ -171,7 +185,7 @@ export const stackConfigSchema = {
   overlaySubnet: setting({
     env: 'overlaySubnet',
     doc: "Swarm: the overlay network's address range; nginx shows its status counters to it alone. Pick one no other network of the nodes uses.",
-    parse: text,
+    parse: ipv4Range,
     default: '10.77.0.0/16',
   }),
   prometheusBaseImage: setting({

@@ -15,6 +15,7 @@ import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 import { appEnvironment, stopGraceSeconds } from './app-environment.ts';
 import { childOf, componentType } from './component.ts';
+import { duration, gatewayOf, tmpfsMode } from './engine-forms.ts';
 import { containerMemoryNeededMb, type StackConfig } from './stack-config.ts';
 import { localImage, nginxPort, StackImages } from './stack-images.ts';
 
@@ -54,7 +55,7 @@ const dataVolume = (name: string, service: string, parent: pulumi.Resource) =>
 const tmpfs = (target: string) => ({
   type: 'tmpfs',
   target,
-  tmpfsOptions: { sizeBytes: mebibytes(64), mode: 0o1777 },
+  tmpfsOptions: { sizeBytes: mebibytes(64), mode: tmpfsMode },
 });
 
 const boundedLogs = { name: 'json-file', options: { 'max-size': '10m', 'max-file': '3' } };
@@ -62,7 +63,7 @@ const boundedLogs = { name: 'json-file', options: { 'max-size': '10m', 'max-file
 /** What every task shares: restarted whatever ended it, on the stack's network, bounded logs. */
 const onOverlay = (network: docker.Network) => ({
   restartPolicy: restartAlways,
-  networksAdvanceds: [{ name: network.id }],
+  networksAdvanceds: [{ id: network.id }],
   logDriver: boundedLogs,
 });
 
@@ -137,7 +138,7 @@ function declarePostgres(
           },
           // A fast shutdown: sessions end, data is flushed; within the grace period.
           stopSignal: 'SIGINT',
-          stopGracePeriod: '60s',
+          stopGracePeriod: duration(60),
         },
         // The volume lives on one node: the database must start there again.
         placement: { constraints: [config.postgresPlacement] },
@@ -197,7 +198,7 @@ function declareApp(
           capDrops: ['ALL'],
           mounts: [tmpfs('/tmp')],
           // Above pm2's drain (ecosystem.config.cjs kill_timeout): in-flight requests finish.
-          stopGracePeriod: `${stopGraceSeconds}s`,
+          stopGracePeriod: duration(stopGraceSeconds),
         },
         resources: {
           limits: { memoryBytes: mebibytes(config.appMemoryMb) },
@@ -215,7 +216,8 @@ function declareApp(
         order: 'start-first',
         failureAction: 'rollback',
         monitor: '20s',
-        maxFailureRatio: '0',
+        // The provider's form: a ratio with one decimal.
+        maxFailureRatio: '0.0',
       },
       rollbackConfig: {
         parallelism: 1,
@@ -249,7 +251,7 @@ function declareNginx({ name, config, network, parent }: Place, image: pulumi.In
           // runs out of local ports (measured: "Cannot assign requested address"). Reusing them
           // for new outgoing connections is safe with TCP timestamps, Linux's default.
           sysctl: { 'net.ipv4.tcp_tw_reuse': '1', 'net.ipv4.ip_local_port_range': '1024 65000' },
-          stopGracePeriod: `${stopGraceSeconds}s`,
+          stopGracePeriod: duration(stopGraceSeconds),
         },
         resources: { limits: { memoryBytes: mebibytes(128) } },
         ...onOverlay(network),
@@ -344,7 +346,7 @@ export class SwarmStack extends pulumi.ComponentResource {
         driver: 'overlay',
         attachable: true,
         // Known in advance: nginx's image lets this range, the app's tasks, read its status.
-        ipamConfigs: [{ subnet: config.overlaySubnet }],
+        ipamConfigs: [{ subnet: config.overlaySubnet, gateway: gatewayOf(config.overlaySubnet) }],
       },
       childOf(this),
     );

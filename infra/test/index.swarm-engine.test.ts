@@ -19,6 +19,7 @@ import { localBaseImages } from '../../tools/base-images/local-base-images.ts';
 import { freePort, waitForOk } from '../../tools/network.ts';
 import { deploy, dockerSteps, runDocker, runDockerInBackground } from './support/docker-cli.ts';
 import { leftovers, removeLeftovers, type ResourceKind } from './support/leftovers.ts';
+import { driftAfterUp } from './support/read-back.ts';
 import { runProgram, type ProgramRun } from './support/mock-runtime.ts';
 
 const stackName = 'swarmtest';
@@ -274,6 +275,10 @@ describe('the Pulumi program on a real Docker Swarm', { timeout: 20 * 60_000 }, 
     if (joinedSwarm) runDocker({ args: ['swarm', 'leave', '--force'] });
   });
 
+  it('reads every resource back from the engine as declared, in the provider’s forms: a refresh plans no change', () => {
+    assert.deepEqual(driftAfterUp(run.resources), []);
+  });
+
   it('runs the declared app tasks, each answering through nginx', async () => {
     assert.equal(appContainers().length, 2);
     const hello = await send('GET', `${api}hello/`, { token: access });
@@ -308,7 +313,7 @@ describe('the Pulumi program on a real Docker Swarm', { timeout: 20 * 60_000 }, 
     assert.ok(queryValue('sum(http_requests_total)') > 0);
   });
 
-  it('shows every task in npm run ops, through Prometheus reached by a forwarder on the network', async () => {
+  it("shows every task in npm run ops through Prometheus, each task's rate from Prometheus's rate()", async (context) => {
     const port = await freePort();
     const forwarder = `${prefix}prometheus-forward`;
     // As infra/README.md has the operator do it: Prometheus publishes no port of its own.
@@ -322,19 +327,30 @@ describe('the Pulumi program on a real Docker Swarm', { timeout: 20 * 60_000 }, 
       `${prefix}overlay`,
       '--publish',
       `127.0.0.1:${port}:9090`,
-      localBaseImages.node,
+      // The app's own image, as infra/README.md has it: nothing to pull.
+      `${prefix}api:latest`,
       'node',
       '-e',
       forwardScript,
       `${prefix}prometheus`,
     ]);
+    const hello = startRequestLoop({
+      url: `${api}hello/`,
+      headers: { authorization: `Bearer ${access}` },
+      clients: 4,
+      maxSeconds: 60,
+    });
     try {
       await waitForOk(`http://127.0.0.1:${port}/-/ready`, 30_000);
+      // Five of Prometheus's 2 s scrapes under traffic: its 10 s rate() has samples to span.
+      await sleep(10_000);
       const result = await runScript(opsCli, [
         '--once',
         '--json',
         '--prometheus',
         `http://127.0.0.1:${port}`,
+        '--window',
+        '10s',
       ]);
       assert.equal(result.code, 0, result.stderr);
       const snapshot = JSON.parse(result.stdout) as Snapshot;
@@ -347,7 +363,21 @@ describe('the Pulumi program on a real Docker Swarm', { timeout: 20 * 60_000 }, 
       assert.ok(snapshot.workers.every((w) => w.ready === true));
       assert.equal(snapshot.nginx?.up, true);
       assert.ok(snapshot.requests_total > 0);
+      assert.equal(snapshot.rates_over, "Prometheus's rate() over 10s");
+      // Every task served its share over the window, and the shares add up to the whole.
+      const perTask = snapshot.workers.map((w) => w.requests_per_second ?? 0);
+      context.diagnostic(
+        `req/s by task over 10 s: ${perTask.map((rate) => rate.toFixed(1)).join(', ')}; all: ${(snapshot.requests_per_second ?? 0).toFixed(1)}`,
+      );
+      assert.ok(
+        perTask.every((rate) => rate > 0),
+        perTask.join(' '),
+      );
+      const sum = perTask.reduce((a, b) => a + b, 0);
+      const whole = snapshot.requests_per_second ?? 0;
+      assert.ok(Math.abs(sum - whole) <= 0.25 * whole, `${sum} of ${whole}`);
     } finally {
+      await hello.stop();
       runDocker({ args: ['rm', '--force', forwarder] });
     }
   });

@@ -53,7 +53,7 @@ describe('the Pulumi program with target swarm', () => {
       name: 'prodstack-test-overlay',
       driver: 'overlay',
       attachable: true,
-      ipamConfigs: [{ subnet: '10.77.0.0/16' }],
+      ipamConfigs: [{ subnet: '10.77.0.0/16', gateway: '10.77.0.1' }],
     });
     assert.equal(ofType(run, 'docker:index/secret:Secret').length, 2);
     assert.deepEqual(run.serviceNames, [
@@ -253,7 +253,9 @@ describe('the Pulumi program with target swarm', () => {
       '10.99.0.0/24',
     );
     const [network] = ofType(run, 'docker:index/network:Network');
-    assert.deepEqual(network?.inputs.ipamConfigs, [{ subnet: '10.99.0.0/24' }]);
+    assert.deepEqual(network?.inputs.ipamConfigs, [
+      { subnet: '10.99.0.0/24', gateway: '10.99.0.1' },
+    ]);
   });
 
   it('needs the databasePassword secret', async () => {

@@ -70,6 +70,22 @@ describe('readStackConfig', () => {
     );
   });
 
+  it('takes the overlay range as an IPv4 range with room for its tasks, and refuses anything else', () => {
+    assert.equal(
+      readStackConfig(from({ overlaySubnet: '10.99.0.0/24' })).overlaySubnet,
+      '10.99.0.0/24',
+    );
+    for (const refused of ['10.99.0.0', '10.300.0.0/16', '10.99.0.0/31', 'fd00::/64']) {
+      assert.throws(
+        () => readStackConfig(from({ overlaySubnet: refused })),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          error.problems[0] ===
+            `overlaySubnet: expected an IPv4 range from /8 to /28 such as 10.77.0.0/16, got "${refused}"`,
+      );
+    }
+  });
+
   it('accepts a remote engine over ssh or tcp', () => {
     assert.equal(
       readStackConfig(from({ dockerHost: 'ssh://deploy@app1' })).dockerHost,

@@ -148,7 +148,7 @@ describe('dockerSteps for Swarm', () => {
             { secretId: 'key-id', fileName: '/run/secrets/key', fileUid: '1000', fileMode: 0o400 },
           ],
         },
-        networksAdvanceds: [{ name: 'net-id' }],
+        networksAdvanceds: [{ id: 'net-id' }],
       },
       ...inputs,
     },

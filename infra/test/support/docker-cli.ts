@@ -5,7 +5,7 @@
  * and nothing else. It understands exactly these @pulumi/docker inputs, and throws on any other,
  * so that an input the program adds cannot be silently left out of the test:
  *
- * - Network: name, driver, attachable, ipamConfigs (one, its subnet only)
+ * - Network: name, driver, attachable, ipamConfigs (one: subnet, gateway)
  * - Volume: name
  * - Image: imageName, skipPush (must be true), buildOnPreview (preview only), build.context,
  *   build.dockerfile, build.args
@@ -63,7 +63,7 @@ const isSecretWrapper = (value: unknown): value is { value: unknown } =>
   (value as Inputs)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
 
 /** The plain value of an input the program marked secret. */
-const reveal = (value: unknown): unknown => (isSecretWrapper(value) ? value.value : value);
+export const reveal = (value: unknown): unknown => (isSecretWrapper(value) ? value.value : value);
 
 /** Takes the inputs this translation understands, and throws naming any it does not. */
 function takeInputs(where: string, inputs: Inputs, known: readonly string[]): Inputs {
@@ -86,8 +86,9 @@ function network(name: string, inputs: Inputs): DockerStep {
   if (n.ipamConfigs !== undefined) {
     const pools = list(n.ipamConfigs);
     if (pools.length !== 1) throw new Error(`${name}.ipamConfigs: only one pool is supported`);
-    const { subnet } = takeInputs(`${name}.ipamConfigs[0]`, record(pools[0]), ['subnet']);
-    args.push('--subnet', str(subnet));
+    const pool = takeInputs(`${name}.ipamConfigs[0]`, record(pools[0]), ['subnet', 'gateway']);
+    args.push('--subnet', str(pool.subnet));
+    if (pool.gateway !== undefined) args.push('--gateway', str(pool.gateway));
   }
   return {
     resource: name,
@@ -380,24 +381,21 @@ async function waitHealthy(containerName: string, timeoutSeconds: number): Promi
   }
 }
 
+/** As `pulumi destroy` does: dependents first, each container stopped with its grace period. */
+async function removeAll(steps: DockerStep[]): Promise<void> {
+  for (const step of [...steps].reverse()) {
+    for (const command of step.remove ?? []) await removing(command);
+    if (step.waitGone) await serviceGone(step.waitGone.service);
+  }
+}
+
 /**
- * Creates every resource in the declared order, saying what it does, and returns how to remove
- * them again. As under Pulumi, containers declared with `wait` start side by side, and whatever
- * comes after them (nginx, which depends on them) is created once they are healthy.
+ * Runs the create commands in order, saying what it does. As under Pulumi, containers declared
+ * with `wait` start side by side, and whatever comes after them (nginx, which depends on them)
+ * is created once they are healthy. On a failure what it created is removed again.
  */
-export async function deploy(
-  steps: DockerStep[],
-  say: (line: string) => void,
-): Promise<{ remove: () => Promise<void> }> {
+async function createAll(steps: DockerStep[], say: (line: string) => void): Promise<void> {
   const created: DockerStep[] = [];
-  /** As `pulumi destroy` does: dependents first, each container stopped with its grace period. */
-  const remove = async () => {
-    for (const step of created.reverse()) {
-      for (const command of step.remove ?? []) await removing(command);
-      if (step.waitGone) await serviceGone(step.waitGone.service);
-    }
-    created.length = 0;
-  };
   let starting: Promise<void>[] = [];
   try {
     for (const step of steps) {
@@ -415,8 +413,82 @@ export async function deploy(
     await Promise.all(starting);
   } catch (error) {
     await Promise.allSettled(starting);
-    await remove();
+    await removeAll(created);
     throw error;
   }
-  return { remove };
+}
+
+/** A deployed stack: its steps, and how to remove them. */
+export interface Deployed {
+  steps: DockerStep[];
+  remove: () => Promise<void>;
+}
+
+function deployedOf(steps: DockerStep[]): Deployed {
+  let standing = steps;
+  return {
+    steps,
+    remove: async () => {
+      const removing = standing;
+      standing = [];
+      await removeAll(removing);
+    },
+  };
+}
+
+/** Creates every resource in the declared order; see createAll. */
+export async function deploy(steps: DockerStep[], say: (line: string) => void): Promise<Deployed> {
+  await createAll(steps, say);
+  return deployedOf(steps);
+}
+
+/** A resource's identity across two runs of the program: its type and Pulumi name. */
+const identity = (resource: Pick<DeclaredResource, 'type' | 'name'>) =>
+  `${resource.type}::${resource.name}`;
+
+/**
+ * The next `pulumi up` after `before` was deployed, as the provider carries it out: what is new
+ * is created; an image whose inputs changed is rebuilt under its tag; a container whose name
+ * changed is replaced create-first (Pulumi's default: the new one created and healthy, the old
+ * one removed at the end of the update); what is gone is removed at the end. Any other change
+ * of a resource in place throws: the translation does not make it.
+ */
+export async function update(
+  before: { resources: Pick<DeclaredResource, 'type' | 'name' | 'inputs'>[]; deployed: Deployed },
+  after: Pick<DeclaredResource, 'type' | 'name' | 'inputs'>[],
+  say: (line: string) => void,
+): Promise<Deployed> {
+  const next = dockerSteps(after);
+  const old = new Map(before.resources.map((resource, i) => [identity(resource), i]));
+  const creates: DockerStep[] = [];
+  const replaced = new Set<number>();
+  after.forEach((resource, i) => {
+    const step = next[i] as DockerStep;
+    const at = old.get(identity(resource));
+    if (at === undefined) {
+      creates.push(step);
+      return;
+    }
+    const was = before.resources[at];
+    if (JSON.stringify(was?.inputs) === JSON.stringify(resource.inputs)) return;
+    if (resource.type === 'docker:index/image:Image') {
+      creates.push(step);
+    } else if (
+      resource.type === 'docker:index/container:Container' &&
+      was?.inputs.name !== resource.inputs.name
+    ) {
+      creates.push(step);
+      replaced.add(at);
+    } else {
+      throw new Error(`${resource.name}: a change in place the translation does not make`);
+    }
+  });
+  const kept = new Set(after.map(identity));
+  const gone = before.deployed.steps.filter(
+    (_, i) => replaced.has(i) || !kept.has(identity(before.resources[i] ?? { type: '', name: '' })),
+  );
+  await createAll(creates, say);
+  for (const step of gone) say(`removing ${step.resource} (replaced)`);
+  await removeAll(gone);
+  return deployedOf(next);
 }

@@ -16,6 +16,8 @@ export interface DeclaredResource {
   parent: string;
   /** The parents it says it once had ('' for the top of the stack), so that an update keeps it. */
   formerParents: string[];
+  /** Its deleteBeforeReplace option, when the program sets one. */
+  deleteBeforeReplace?: boolean;
 }
 
 /** What the engine is asked to register, as far as these tests read it (resource.proto). */
@@ -23,6 +25,8 @@ interface RegisterRequest {
   getType(): string;
   getName(): string;
   getParent(): string;
+  getDeletebeforereplace(): boolean;
+  getDeletebeforereplacedefined(): boolean;
   getAliasesList(): { getSpec(): { getNoparent(): boolean; getParenturn(): string } | undefined }[];
 }
 
@@ -61,7 +65,10 @@ export async function runProgram(
   resources: DeclaredResource[] = [],
 ): Promise<ProgramRun> {
   const components: DeclaredResource[] = [];
-  const placed = new Map<string, Pick<DeclaredResource, 'parent' | 'formerParents'>>();
+  const placed = new Map<
+    string,
+    Pick<DeclaredResource, 'parent' | 'formerParents' | 'deleteBeforeReplace'>
+  >();
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
@@ -79,7 +86,8 @@ export async function runProgram(
         const state =
           args.type === 'docker:index/image:Image'
             ? { ...inputs, repoDigest: inputs.imageName }
-            : inputs;
+            : // A resource declared without a name is named by Pulumi (here without its suffix).
+              { ...inputs, name: inputs.name ?? args.name };
         return { id: `${args.name}-id`, state };
       },
       // The program calls no provider functions; a call would be a change these tests must see.
@@ -103,6 +111,9 @@ export async function runProgram(
     placed.set(`${request.getType()}::${request.getName()}`, {
       parent: request.getParent(),
       formerParents,
+      ...(request.getDeletebeforereplacedefined()
+        ? { deleteBeforeReplace: request.getDeletebeforereplace() }
+        : {}),
     });
     return register(request, callback);
   };

@@ -177,8 +177,8 @@ function taskFlags(
     }),
   );
   for (const entry of list(task.networksAdvanceds)) {
-    const n = t.take(`${where}.networksAdvanceds`, record(entry), ['name']);
-    args.push('--network', t.dockerNameOf(str(n.name)));
+    const n = t.take(`${where}.networksAdvanceds`, record(entry), ['id']);
+    args.push('--network', t.dockerNameOf(str(n.id)));
   }
   if (task.logDriver !== undefined) {
     const l = t.take(`${where}.logDriver`, record(task.logDriver), ['name', 'options']);
