@@ -25,6 +25,11 @@ export function appEnvironment(config: StackConfig): Record<string, string> {
     APP_PORT: String(appPort),
     // nginx reaches the app from the Docker network's private addresses.
     TRUST_PROXY: 'uniquelocal',
+    // nginx finds the app by DNS and keeps an answer 2 s: a stopping container or task serves
+    // 3 s more before it closes, so that nginx has stopped choosing it. Its drain is shortened
+    // to match: 3 + 7 s and the 5 s bound stay under pm2's kill_timeout (16 s).
+    SHUTDOWN_DELAY: '3s',
+    SHUTDOWN_TIMEOUT: '7s',
     JWT_ALGORITHM: config.jwtAlgorithm,
     ...(config.accessTokenLifetime === undefined
       ? {}

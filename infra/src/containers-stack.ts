@@ -3,6 +3,13 @@
  * network, a volume for the SQLite file, the two images built from this repository, `replicas`
  * app containers (pm2 in cluster mode each) and nginx in front, published on the host. Every
  * container runs with a read-only root, no Linux capabilities and no privilege escalation.
+ *
+ * A new app image deploys without a failed request: the app containers' names carry the image's
+ * version, so Pulumi creates the new ones beside the old (create before delete, its default when
+ * the name changes), waits for them to be healthy, and only then stops the old ones, which
+ * drain. They all answer to one network alias, which nginx looks up per request through
+ * Docker's DNS: it finds the new containers as they come, and moves a request an old one
+ * refuses to the next address.
  */
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
@@ -17,8 +24,11 @@ import { nginxPort, StackImages } from './stack-images.ts';
  */
 const memoryLimit = (mebibytes: number) => ({ memory: mebibytes, memorySwap: mebibytes });
 
-/** The network alias of app container `index` (1-based): nginx's upstream names these. */
-const appAlias = (index: number) => `app-${index}`;
+/** The network alias every app container answers to: nginx's one upstream name. */
+const appAlias = 'app';
+
+/** Docker's DNS inside a container on a user-defined network. */
+const dockerDns = '127.0.0.11';
 
 /** Hardening every container gets; the app and nginx both write only to the tmpfs at /tmp. */
 const lockedDown = {
@@ -61,23 +71,22 @@ export class ContainersStack extends pulumi.ComponentResource {
     super(componentType('ContainersStack'), name, {}, opts);
     const network = new docker.Network(`${name}-net`, { name: `${name}-net` }, childOf(this));
     const data = new docker.Volume(`${name}-data`, { name: `${name}-data` }, childOf(this));
-    const aliases = Array.from({ length: config.replicas }, (_, i) => appAlias(i + 1));
     const images = new StackImages(
       name,
-      { config, upstream: { hosts: aliases } },
+      { config, upstream: { hosts: [appAlias], resolver: dockerDns } },
       { parent: this },
     );
     const envs = secretEnvironment(config, signingKey);
 
-    const apps = aliases.map(
-      (alias) =>
+    const apps = Array.from({ length: config.replicas }, (_, i) => i + 1).map(
+      (replica) =>
         new docker.Container(
-          `${name}-${alias}`,
+          `${name}-app-${replica}`,
           {
-            name: `${name}-${alias}`,
+            name: `${name}-app-${replica}-${images.appVersion}`,
             image: images.app.repoDigest,
             envs,
-            networksAdvanced: [{ name: network.name, aliases: [alias] }],
+            networksAdvanced: [{ name: network.name, aliases: [appAlias] }],
             volumes: [{ volumeName: data.name, containerPath: '/data' }],
             healthcheck: {
               tests: ['CMD', 'node', 'dist/app/src/healthcheck.js'],
@@ -93,7 +102,8 @@ export class ContainersStack extends pulumi.ComponentResource {
             ...gracefulStop,
             ...lockedDown,
           },
-          childOf(this, { additionalSecretOutputs: ['envs'] }),
+          // The new container first, then the old one stopped: never none running.
+          childOf(this, { additionalSecretOutputs: ['envs'], deleteBeforeReplace: false }),
         ),
     );
 
@@ -108,7 +118,7 @@ export class ContainersStack extends pulumi.ComponentResource {
         ...gracefulStop,
         ...lockedDown,
       },
-      // nginx looks its upstreams up once, when it starts: the app containers must exist by then.
+      // Up after the first app containers, so that its first requests find one.
       childOf(this, { dependsOn: apps }),
     );
 

@@ -8,6 +8,7 @@ import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 import { appPort } from './app-environment.ts';
 import { childOf, componentType } from './component.ts';
+import { imageVersion } from './image-version.ts';
 import type { StackConfig } from './stack-config.ts';
 
 const repositoryRoot = join(import.meta.dirname, '..', '..');
@@ -57,6 +58,8 @@ export interface StackImagesArgs {
 export class StackImages extends pulumi.ComponentResource {
   readonly app: docker.Image;
   readonly nginx: docker.Image;
+  /** What the app image is built from, hashed: it changes with every new app image. */
+  readonly appVersion: string;
 
   constructor(
     name: string,
@@ -66,7 +69,9 @@ export class StackImages extends pulumi.ComponentResource {
     super(componentType('StackImages'), `${name}-images`, {}, opts);
     const build = (image: string, dockerfile: string, args: Record<string, string>) =>
       localImage(name, image, { dockerfile, args }, childOf(this));
-    this.app = build('api', 'app/Dockerfile', { NODE_BASE: config.appBaseImage });
+    const appArgs = { NODE_BASE: config.appBaseImage };
+    this.app = build('api', 'app/Dockerfile', appArgs);
+    this.appVersion = imageVersion(repositoryRoot, join(repositoryRoot, 'app/Dockerfile'), appArgs);
     this.nginx = build('nginx', 'nginx/Dockerfile', {
       NODE_BASE: config.appBaseImage,
       NGINX_BASE: config.nginxBaseImage,

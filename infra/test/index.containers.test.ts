@@ -12,8 +12,17 @@ import { send } from '../../testing/http-client.ts';
 import { imageExists, requireEngine } from '../../tools/docker.ts';
 import { localBaseImages } from '../../tools/base-images/local-base-images.ts';
 import { freePort, waitForOk } from '../../tools/network.ts';
-import { deploy, dockerSteps, healthOf, runDocker } from './support/docker-cli.ts';
+import {
+  deploy,
+  dockerSteps,
+  healthOf,
+  runDocker,
+  update,
+  type Deployed,
+} from './support/docker-cli.ts';
+import { failuresOf, startRequestLoop } from '../../testing/request-loop.ts';
 import { leftovers, removeLeftovers, type ResourceKind } from './support/leftovers.ts';
+import { driftAfterUp } from './support/read-back.ts';
 import { ofType, runProgram, type ProgramRun } from './support/mock-runtime.ts';
 
 const stackName = 'containertest';
@@ -42,6 +51,8 @@ const kinds: ResourceKind[] = ['container', 'network', 'volume'];
 
 describe('the Pulumi program on a real Docker engine', { timeout: 15 * 60_000 }, () => {
   let run: ProgramRun;
+  let config: Record<string, string>;
+  let deployed: Deployed | undefined;
   let removeStack: (() => Promise<void>) | undefined;
   let apps: string[];
   let api: string;
@@ -57,22 +68,20 @@ describe('the Pulumi program on a real Docker engine', { timeout: 15 * 60_000 },
     for (const base of [localBaseImages.node, localBaseImages.nginx]) {
       assert.ok(imageExists(base), `${base} is missing: run npm run base-images`);
     }
-    run = await runProgram(
-      {
-        jwtSigningKey: randomBytes(48).toString('base64'),
-        replicas: '2',
-        workersPerContainer: '2',
-        publicPort: String(await freePort()),
-        appBaseImage: localBaseImages.node,
-        nginxBaseImage: localBaseImages.nginx,
-      },
-      stackName,
-    );
+    config = {
+      jwtSigningKey: randomBytes(48).toString('base64'),
+      replicas: '2',
+      workersPerContainer: '2',
+      publicPort: String(await freePort()),
+      appBaseImage: localBaseImages.node,
+      nginxBaseImage: localBaseImages.nginx,
+    };
+    run = await runProgram(config, stackName);
     api = run.url;
     apps = run.containerNames.filter((name) => name.includes('-app-'));
     removeLeftovers(prefix, kinds);
     const started = Date.now();
-    const deployed = await deploy(dockerSteps(run.resources), (line) => {
+    deployed = await deploy(dockerSteps(run.resources), (line) => {
       context.diagnostic(line);
     });
     removeStack = deployed.remove;
@@ -90,6 +99,10 @@ describe('the Pulumi program on a real Docker engine', { timeout: 15 * 60_000 },
   after(async () => {
     await removeStack?.();
     removeLeftovers(prefix, kinds);
+  });
+
+  it('reads every resource back from the engine as declared, in the provider’s forms: a refresh plans no change', () => {
+    assert.deepEqual(driftAfterUp(run.resources), []);
   });
 
   it('runs every app container the program declares, each reporting healthy', () => {
@@ -183,6 +196,72 @@ describe('the Pulumi program on a real Docker engine', { timeout: 15 * 60_000 },
     for (const left of ['infra', 'docs', 'loadtest', 'README.md', 'nginx/test', 'app/test']) {
       assert.ok(!sent.includes(`/context/${left}`), `${left} reached the build context`);
     }
+  });
+
+  it('deploys a new app image under load without a failed request: new containers first, then the old drained', async (context) => {
+    // A new release of the app: here the same app on its base image under another name, which
+    // is a new build to the program and to the provider.
+    const nextBase = `${localBaseImages.node}-next`;
+    runDocker({ args: ['tag', localBaseImages.node, nextBase] });
+    const next = await runProgram({ ...config, appBaseImage: nextBase }, stackName);
+    const oldApps = apps;
+    const newApps = next.containerNames.filter((name) => name.includes('-app-'));
+    assert.equal(newApps.filter((name) => oldApps.includes(name)).length, 0);
+    const { access } = await login();
+    const load = startRequestLoop({
+      url: `${api}hello/`,
+      headers: { authorization: `Bearer ${access}` },
+      clients: 4,
+      maxSeconds: 300,
+    });
+    // And POSTs, which nginx never sends twice: refresh chains, each spending its last token.
+    let chaining = true;
+    const chain = async () => {
+      let { refresh } = await login();
+      const statuses: Record<number, number> = {};
+      while (chaining) {
+        const reply = await send('POST', `${api}api/token/refresh/`, { json: { refresh } }).catch(
+          () => ({ status: 0, json: { refresh } }),
+        );
+        statuses[reply.status] = (statuses[reply.status] ?? 0) + 1;
+        if (reply.status === 200) refresh = String(reply.json.refresh);
+        // Two chains at 4 a second stay under nginx's refresh limit for one address.
+        await sleep(250);
+      }
+      return statuses;
+    };
+    const chains = [chain(), chain()];
+    const started = Date.now();
+    try {
+      assert.ok(deployed);
+      deployed = await update({ resources: run.resources, deployed }, next.resources, (line) => {
+        context.diagnostic(line);
+      });
+      removeStack = deployed.remove;
+      run = next;
+      apps = newApps;
+      // Requests keep coming for a moment on the new containers alone.
+      await sleep(2000);
+    } finally {
+      const counts = await load.stop();
+      chaining = false;
+      const refreshes = await Promise.all(chains);
+      const seconds = (Date.now() - started) / 1000;
+      context.diagnostic(
+        `${counts.requests} GETs in ${seconds.toFixed(1)} s (${(counts.requests / seconds).toFixed(0)}/s) while 2 app containers were replaced: ${JSON.stringify(counts.statuses)} ${JSON.stringify(counts.errors)}; refreshes: ${refreshes.map((r) => JSON.stringify(r)).join(', ')}`,
+      );
+      runDocker({ args: ['rmi', nextBase] });
+      assert.equal(failuresOf(counts, 200), 0, 'a request failed during the deploy');
+      for (const statuses of refreshes) {
+        const failed = Object.entries(statuses).filter(([status]) => status !== '200');
+        assert.deepEqual(failed, [], 'a refresh failed during the deploy');
+      }
+    }
+    for (const app of newApps) assert.equal(healthOf(app), 'healthy', app);
+    assert.deepEqual(
+      leftovers(prefix, ['container']).filter((name) => oldApps.includes(name)),
+      [],
+    );
   });
 
   it('lets an in-flight login finish while pulumi destroy stops the containers, then leaves nothing', async () => {

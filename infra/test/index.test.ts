@@ -47,15 +47,36 @@ describe('the Pulumi program', () => {
         ['prodstack-test-nginx:latest', true],
       ],
     );
+    const version = /^prodstack-test-app-1-([0-9a-f]{12})$/.exec(run.containerNames[0] ?? '')?.[1];
+    assert.ok(version, run.containerNames.join(' '));
     assert.deepEqual(run.containerNames, [
-      'prodstack-test-app-1',
-      'prodstack-test-app-2',
-      'prodstack-test-app-3',
+      `prodstack-test-app-1-${version}`,
+      `prodstack-test-app-2-${version}`,
+      `prodstack-test-app-3-${version}`,
       'prodstack-test-nginx',
     ]);
   });
 
-  it("gives each app container the network alias nginx's image lists as an upstream", async () => {
+  it("names the app containers after their image's build, so a new image makes new containers beside the old", async () => {
+    const namesWith = async (config: Record<string, string>) =>
+      (await runProgram({ ...base, ...config })).containerNames;
+    const first = await namesWith({});
+    assert.deepEqual(await namesWith({}), first, 'the same build keeps its containers');
+    assert.deepEqual(
+      await namesWith({ loginRate: '5r/s' }),
+      first,
+      "nginx's settings do not touch the app containers",
+    );
+    const rebuilt = await namesWith({ appBaseImage: 'node:24.1-bookworm-slim' });
+    assert.notDeepEqual(rebuilt.slice(0, 2), first.slice(0, 2));
+    assert.equal(rebuilt[2], first[2], 'nginx stays');
+    const run = await runProgram(base);
+    for (const app of containers(run.resources).filter((c) => c.name.includes('-app-'))) {
+      assert.equal(app.deleteBeforeReplace, false, `${app.name} is replaced create-first`);
+    }
+  });
+
+  it("gives every app container the one network alias nginx's image looks up per request", async () => {
     const run = await runProgram({ ...base, replicas: '2' });
     const [network] = ofType(run, 'docker:index/network:Network');
     const apps = containers(run.resources).filter((c) => c.name.includes('-app-'));
@@ -64,7 +85,7 @@ describe('the Pulumi program', () => {
     );
     assert.deepEqual(
       nets.map((net) => net?.aliases),
-      [['app-1'], ['app-2']],
+      [['app'], ['app']],
     );
     assert.ok(nets.every((net) => net?.name === field(network, 'name')));
     const nginxImage = ofType(run, 'docker:index/image:Image')[1];
@@ -72,7 +93,8 @@ describe('the Pulumi program', () => {
       args: Record<string, string>;
       dockerfile: string;
     };
-    assert.equal(build.args.UPSTREAMS, 'app-1,app-2');
+    assert.equal(build.args.UPSTREAMS, 'app');
+    assert.equal(build.args.RESOLVER, '127.0.0.11');
     assert.match(build.dockerfile, /nginx\/Dockerfile$/);
   });
 
@@ -207,5 +229,21 @@ describe('the Pulumi program', () => {
       assert.ok(Number(field(container, 'destroyGraceSeconds')) * 1000 > drainMs, container.name);
       assert.ok(Number(field(container, 'stopTimeout')) * 1000 > drainMs, container.name);
     }
+  });
+
+  it("has a stopping app serve past nginx's 2 s DNS answer, and still stop within pm2's drain", async () => {
+    const { kill_timeout: drainMs } = ecosystem.apps[0] ?? {};
+    assert.ok(drainMs);
+    const run = await runProgram(base);
+    const envs = (field(containers(run.resources)[0], 'envs') as { value: string[] }).value;
+    const seconds = (key: string) =>
+      Number(
+        /^(\d+)s$/.exec(
+          envs.find((e) => e.startsWith(`${key}=`))?.slice(key.length + 1) ?? '',
+        )?.[1],
+      );
+    assert.ok(seconds('SHUTDOWN_DELAY') > 2, envs.join(' '));
+    // The delay, the drain and the app's 5 s bound beyond it (app/src/start.ts).
+    assert.ok((seconds('SHUTDOWN_DELAY') + seconds('SHUTDOWN_TIMEOUT') + 5) * 1000 < drainMs);
   });
 });
