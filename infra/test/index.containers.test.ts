@@ -21,6 +21,7 @@ import {
   type Deployed,
 } from './support/docker-cli.ts';
 import { failuresOf, startRequestLoop } from '../../testing/request-loop.ts';
+import { startRefreshChain } from '../../testing/refresh-chain.ts';
 import { leftovers, removeLeftovers, type ResourceKind } from './support/leftovers.ts';
 import { driftAfterUp } from './support/read-back.ts';
 import { ofType, runProgram, type ProgramRun } from './support/mock-runtime.ts';
@@ -214,23 +215,11 @@ describe('the Pulumi program on a real Docker engine', { timeout: 15 * 60_000 },
       clients: 4,
       maxSeconds: 300,
     });
-    // And POSTs, which nginx never sends twice: refresh chains, each spending its last token.
-    let chaining = true;
-    const chain = async () => {
-      let { refresh } = await login();
-      const statuses: Record<number, number> = {};
-      while (chaining) {
-        const reply = await send('POST', `${api}api/token/refresh/`, { json: { refresh } }).catch(
-          () => ({ status: 0, json: { refresh } }),
-        );
-        statuses[reply.status] = (statuses[reply.status] ?? 0) + 1;
-        if (reply.status === 200) refresh = String(reply.json.refresh);
-        // Two chains at 4 a second stay under nginx's refresh limit for one address.
-        await sleep(250);
-      }
-      return statuses;
-    };
-    const chains = [chain(), chain()];
+    // And POSTs, which nginx never sends twice: two refresh chains.
+    const chains = [
+      startRefreshChain(api, (await login()).refresh),
+      startRefreshChain(api, (await login()).refresh),
+    ];
     const started = Date.now();
     try {
       assert.ok(deployed);
@@ -244,17 +233,15 @@ describe('the Pulumi program on a real Docker engine', { timeout: 15 * 60_000 },
       await sleep(2000);
     } finally {
       const counts = await load.stop();
-      chaining = false;
-      const refreshes = await Promise.all(chains);
+      const refreshes = await Promise.all(chains.map((chain) => chain.stop()));
       const seconds = (Date.now() - started) / 1000;
       context.diagnostic(
-        `${counts.requests} GETs in ${seconds.toFixed(1)} s (${(counts.requests / seconds).toFixed(0)}/s) while 2 app containers were replaced: ${JSON.stringify(counts.statuses)} ${JSON.stringify(counts.errors)}; refreshes: ${refreshes.map((r) => JSON.stringify(r)).join(', ')}`,
+        `${counts.requests} GETs in ${seconds.toFixed(1)} s (${(counts.requests / seconds).toFixed(0)}/s) while 2 app containers were replaced: ${JSON.stringify(counts.statuses)} ${JSON.stringify(counts.errors)}; refreshes: ${refreshes.map((r) => JSON.stringify(r.statuses)).join(', ')}`,
       );
       runDocker({ args: ['rmi', nextBase] });
       assert.equal(failuresOf(counts, 200), 0, 'a request failed during the deploy');
-      for (const statuses of refreshes) {
-        const failed = Object.entries(statuses).filter(([status]) => status !== '200');
-        assert.deepEqual(failed, [], 'a refresh failed during the deploy');
+      for (const chain of refreshes) {
+        assert.equal(failuresOf(chain, 200), 0, 'a refresh failed during the deploy');
       }
     }
     for (const app of newApps) assert.equal(healthOf(app), 'healthy', app);

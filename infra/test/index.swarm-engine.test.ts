@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { send } from '../../testing/http-client.ts';
 import { runScript } from '../../testing/run-script.ts';
 import type { Snapshot } from '../../ops/ops-snapshot.ts';
-import { failuresOf, startRequestLoop, type LoopCounts } from '../../testing/request-loop.ts';
+import { failuresOf, startRequestLoop } from '../../testing/request-loop.ts';
+import { startRefreshChain } from '../../testing/refresh-chain.ts';
 import { imageExists, requireEngine } from '../../tools/docker.ts';
 import { localBaseImages } from '../../tools/base-images/local-base-images.ts';
 import { freePort, waitForOk } from '../../tools/network.ts';
@@ -158,27 +159,14 @@ describe('the Pulumi program on a real Docker Swarm', { timeout: 20 * 60_000 }, 
       clients: 8,
       maxSeconds: 240,
     });
-    let chains = true;
-    const chain = async () => {
-      let { refresh } = await login();
-      const counts: LoopCounts = { requests: 0, statuses: {}, errors: {} };
-      while (chains) {
-        const reply = await send('POST', `${api}api/token/refresh/`, { json: { refresh } }).catch(
-          () => ({ status: 0, json: { refresh } }),
-        );
-        counts.requests += 1;
-        counts.statuses[reply.status] = (counts.statuses[reply.status] ?? 0) + 1;
-        if (reply.status === 200) refresh = String(reply.json.refresh);
-        // Two chains at 4 a second each stay under nginx's refresh limit for one address.
-        await sleep(250);
-      }
-      return counts;
-    };
-    const refreshes = [chain(), chain()];
-    const end = async () => {
-      chains = false;
-      return { counts: await hello.stop(), chained: await Promise.all(refreshes) };
-    };
+    // Two chains at 4 a second each stay under nginx's refresh limit for one address.
+    const refreshes = Promise.all(
+      [1, 2].map(async () => startRefreshChain(api, (await login()).refresh)),
+    );
+    const end = async () => ({
+      counts: await hello.stop(),
+      chained: await Promise.all((await refreshes).map((chain) => chain.stop())),
+    });
     context.after(end);
     return async () => {
       const { counts, chained } = await end();
