@@ -40,9 +40,6 @@ logger.info('listening', {
   pid: process.pid,
   env: config.nodeEnv,
 });
-// pm2 (wait_ready) routes traffic to this worker only after this message.
-process.send?.('ready');
-
 const metricsServer =
   config.metricsPort === undefined
     ? undefined
@@ -65,3 +62,7 @@ stopGracefully(
     logger,
   },
 );
+
+// pm2 (wait_ready) routes traffic to this worker only after this message; a stop asked for from
+// then on is graceful, as the handlers above are in place.
+process.send?.('ready');
