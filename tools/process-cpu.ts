@@ -72,3 +72,18 @@ export const childrenOf = (pid: number): number[] =>
 /** CPU seconds of the children this process has waited for (wrk, k6) once they have exited. */
 export const waitedChildrenCpuSeconds = (): number =>
   processTimes('self')?.waitedChildrenSeconds ?? 0;
+
+/** CPU seconds `pid` itself has spent so far; 0 once it has exited. */
+export const ownCpuSeconds = (pid: number): number => processTimes(pid)?.ownSeconds ?? 0;
+
+/** CPU seconds the whole machine has spent busy since it started (/proc/stat's first line). */
+export function machineBusySeconds(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  // cpu user nice system idle iowait irq softirq steal: everything but idle and iowait.
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = line
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  return (user + nice + system + irq + softirq + steal) / ticksPerSecond;
+}

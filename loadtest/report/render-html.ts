@@ -1,4 +1,5 @@
 /** report.html: one self-contained page, charts first, then the table and what to keep in mind. */
+import { busyBanner } from './busy-banner.ts';
 import { experimentCharts } from './experiment-charts.ts';
 import { headlineRows } from './render-markdown.ts';
 import type { Results } from './results.ts';
@@ -20,7 +21,8 @@ h1 { font-size: 1.6rem; margin-bottom: 0.2rem; } .sub { color: #6b7280; margin-t
 table { border-collapse: collapse; width: 100%; font-size: 14px; margin: 1rem 0; }
 th, td { text-align: right; padding: 0.3rem 0.5rem; border-bottom: 1px solid #e5e7eb; } th:first-child, td:first-child, th:nth-child(2), td:nth-child(2) { text-align: left; }
 .headline-table th, .headline-table td { text-align: left; } .headline-table td:first-child { font-weight: 600; }
-.bad { color: #b91c1c; font-weight: 600; } .notes { background: #f9fafb; border-radius: 8px; padding: 0.6rem 1.2rem; }
+.bad { color: #b91c1c; font-weight: 600; }
+.banner { background: #fef3c7; border-left: 4px solid #d97706; padding: 0.6rem 1rem; } .notes { background: #f9fafb; border-radius: 8px; padding: 0.6rem 1.2rem; }
 `;
 
 /** The four experiments side by side: the question the run answers, first. */
@@ -137,12 +139,14 @@ export function renderHtml(results: Results): string {
       ? 'Dev server vs production stack'
       : `Load test of ${Object.keys(results.targets)[0] ?? ''}`;
   const notes = settings.notes.map((note) => `<li>${escape(note)}</li>`).join('');
+  const banner = busyBanner(machine.others_cpu);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escape(title)}</title><style>${style}</style></head>
 <body>
 <h1>${escape(title)}</h1>
 <p class="sub">${escape(settings.started_at)} · ${escape(machine.k6)} · ${machine.cores} cores (${escape(machine.cpu_model)}), ${machine.memory_gb} GB · node ${escape(machine.node)}</p>
+${banner ? `<p class="banner">${escape(banner)}</p>` : ''}
 ${headlineTable(results)}
 <h2>The experiments</h2>
 ${experimentCharts(results.comparison)}

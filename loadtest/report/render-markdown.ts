@@ -1,4 +1,5 @@
 /** report.md, and the comparison table the runner prints: the same rows. */
+import { busyBanner } from './busy-banner.ts';
 import { capacityBudgetsMs } from './capacity-budgets.ts';
 import type { Results } from './results.ts';
 import { ratioOf, throughputRatio } from './report-figures.ts';
@@ -35,6 +36,9 @@ export function comparisonTable(results: Results): string {
 }
 
 const thousands = (value: number) => Math.round(value).toLocaleString('en-US');
+/** How many times the first is the second: the attack's cost to someone else's login. */
+const ratioText = (value: number, base: number) =>
+  base > 0 ? `${(value / base).toFixed(1)}×` : '-';
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 
 /** The four experiments, dev vs production: the first thing the report and the run show. */
@@ -88,9 +92,11 @@ export function headlineRows(results: Results): { header: string[]; rows: string
           ? `${thousands(b.hashed)} of ${thousands(b.attempts)} (${thousands(b.refused)} refused)`
           : '-';
       }),
-      row("brute force: the other user's login p95", (t) => {
+      row("brute force: the other user's login p95, attacked vs not", (t) => {
         const b = comparison.bruteforce[t];
-        return b ? `${thousands(b.legit_p95_ms)} ms` : '-';
+        return b
+          ? `${thousands(b.legit_p95_ms)} vs ${thousands(b.idle_p95_ms)} ms (${ratioText(b.legit_p95_ms, b.idle_p95_ms)})`
+          : '-';
       }),
     );
   }
@@ -108,8 +114,9 @@ export function headlineTable(results: Results): string {
 
 export function renderMarkdown(results: Results): string {
   const { machine, settings } = results;
+  const banner = busyBanner(machine.others_cpu);
   return `# Load test, ${settings.started_at}
-
+${banner ? `\n> **${banner}**\n` : ''}
 ${headlineTable(results)}
 
 At fixed arrival rates:

@@ -24,12 +24,16 @@ export interface Machine {
   nginx: string | null;
   k6: string;
   pm2_instances: number | null;
+  /** Shares of the machine's CPU other processes took (loadtest/runner/machine-load.ts). */
+  others_cpu: { before: number; mean: number; peak: number } | null;
 }
 
 export interface Settings {
   duration_s: number;
   warmup_s: number;
   rates_per_s: Record<string, number>;
+  /** Which rate the fixed-rate scenarios ran at, and why. */
+  rate_choice: string;
   scenarios: string[];
   executor: string;
   started_at: string;
@@ -91,6 +95,10 @@ export interface BruteForceFigures {
   legit_failed: number;
   legit_p50_ms: number;
   legit_p95_ms: number;
+  /** The same user's login p95 with no attack, just before it. */
+  idle_p95_ms: number;
+  /** The attack's arrival rate, guesses a second. */
+  attack_rate: number;
 }
 
 /** The four experiments, per target; an experiment a run could not make names why. */

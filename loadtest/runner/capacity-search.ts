@@ -19,7 +19,7 @@ import { readSummary } from './scenario-result.ts';
 
 export type CapacityScenario = 'hello' | 'mixed';
 
-const startRates: Record<CapacityScenario, number> = { hello: 200, mixed: 10 };
+export const startRates: Record<CapacityScenario, number> = { hello: 200, mixed: 10 };
 
 export interface CapacityOptions {
   k6: string;
@@ -67,7 +67,7 @@ async function runStep(
   });
   if (outcome.exitCode !== 0 && outcome.exitCode !== thresholdsCrossed) {
     throw new Error(
-      `k6 could not run a capacity step (exit ${outcome.exitCode}): ${k6ErrorMessage(outcome.stderr) ?? 'no output'}`,
+      `k6 could not run ${scenario} against ${options.url} (exit ${outcome.exitCode}, a capacity step): ${k6ErrorMessage(outcome.stderr) ?? 'no output'}`,
     );
   }
   const figures = readSummary(outcome.summaryFile, options.stepSeconds);

@@ -1,7 +1,8 @@
 /**
- * The four experiments of the headline, per target: capacity (hello and mixed), a deploy under
- * load, a crash under load and password guessing. Against a --target stack only capacity runs:
- * the others need a stack the run controls (and would lock out accounts on a real one).
+ * The four experiments of the headline, per target: capacity (hello and mixed), which runs
+ * first, since the fixed rates are chosen from it; then a deploy under load, a crash under load
+ * and password guessing. Against a --target stack only capacity runs: the others need a stack
+ * the run controls (and would lock out accounts on a real one).
  */
 import { join } from 'node:path';
 import type { Comparison } from '../report/results.ts';
@@ -43,6 +44,8 @@ export interface ExperimentRun {
   env: NodeJS.ProcessEnv;
   /** The steady traffic's rate for the deploy and crash experiments. */
   rate: number;
+  /** The brute-force experiment's guesses a second. */
+  attackRate: number;
   lengths: ExperimentLengths;
   say: (line: string) => void;
 }
@@ -56,7 +59,12 @@ export const emptyComparison = (): Comparison => ({
   skipped: [],
 });
 
-async function measureCapacity(run: ExperimentRun, target: string, url: string, into: Comparison) {
+async function measureCapacity(
+  run: Omit<ExperimentRun, 'rate' | 'attackRate'>,
+  target: string,
+  url: string,
+  into: Comparison,
+) {
   const options = {
     k6: run.k6,
     url,
@@ -79,25 +87,34 @@ async function measureCapacity(run: ExperimentRun, target: string, url: string, 
   );
 }
 
-/** Capacity only, against a stack this run does not control. */
-export async function remoteExperiments(run: ExperimentRun, url: string): Promise<Comparison> {
+/** Each target's capacity, searched one target after the other. */
+export async function capacities(
+  run: Omit<ExperimentRun, 'rate' | 'attackRate'>,
+  urls: Record<string, string>,
+): Promise<Comparison> {
   const comparison = emptyComparison();
-  await measureCapacity(run, 'target', url, comparison);
-  comparison.skipped.push(
-    'deploy, crash and brute force: they need a stack this run starts and controls (a deploy, a kill, and logins an attacker would lock out), not --target',
-  );
+  for (const [target, url] of Object.entries(urls)) {
+    await measureCapacity(run, target, url, comparison);
+  }
   return comparison;
 }
 
-export async function localExperiments(
+/** What a --target run leaves out, and why. */
+export function remoteEvents(comparison: Comparison): void {
+  comparison.skipped.push(
+    'deploy, crash and brute force: they need a stack this run starts and controls (a deploy, a kill, and logins an attacker would lock out), not --target',
+  );
+}
+
+/** A deploy, a crash and password guessing, on each local target, into `comparison`. */
+export async function localEvents(
   run: ExperimentRun,
   local: LocalTargets,
-): Promise<Comparison> {
-  const comparison = emptyComparison();
+  comparison: Comparison,
+): Promise<void> {
   for (const target of ['dev', 'prod'] as const) {
     const url = local.urls[target];
     const controls = local.controls[target];
-    await measureCapacity(run, target, url, comparison);
     const load: SteadyLoad = {
       k6: run.k6,
       url,
@@ -115,17 +132,20 @@ export async function localExperiments(
     );
     const guessing = async () => {
       if (target === 'prod') await local.restoreStackLimits();
-      run.say(`${target} · brute force: guesses from 127.0.0.3, a user logging in from 127.0.0.2`);
+      run.say(
+        `${target} · brute force: ${run.attackRate} guesses a second from 127.0.0.3, a user logging in from 127.0.0.2 (first alone, as the baseline)`,
+      );
       const figures = await bruteForce({
         k6: run.k6,
         url,
         outDir: join(run.dir, 'k6', target, 'brute-force'),
         env: run.env,
         seconds: run.lengths.bruteForceSeconds,
+        attackRate: run.attackRate,
       });
       comparison.bruteforce[target] = figures;
       run.say(
-        `${target} · brute force: ${figures.attempts} guesses, ${figures.hashed} hashed, ${figures.refused} refused; the other user's login p95 ${figures.legit_p95_ms} ms`,
+        `${target} · brute force: ${figures.attempts} guesses, ${figures.hashed} hashed, ${figures.refused} refused; the other user's login p95 ${figures.legit_p95_ms} ms, ${figures.idle_p95_ms} ms with no attack`,
       );
     };
     const crash = async () => {
@@ -146,5 +166,4 @@ export async function localExperiments(
       await guessing();
     }
   }
-  return comparison;
 }

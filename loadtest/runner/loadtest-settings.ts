@@ -63,11 +63,16 @@ export const loadtestSchema = {
     parse: runLength,
     default: runLength(runDefaults.warmup),
   }),
-  rate: setting({
+  rate: optional({
     env: 'LOADTEST_RATE',
-    doc: 'Arrival rate of the hello scenario, per second; the others take a share of it.',
+    doc: 'Arrival rate of the hello scenario, per second; the others take a share of it. Unset: chosen from the capacity search, which runs first (half of what the slower target sustained).',
     parse: integerFrom(1, 100_000),
-    default: runDefaults.rate,
+  }),
+  attackRate: setting({
+    env: 'LOADTEST_ATTACK_RATE',
+    doc: "The brute-force experiment's password guesses per second, the same on every target: low enough for k6 to send without taking the targets' cores.",
+    parse: integerFrom(1, 10_000),
+    default: 100,
   }),
   scenarios: setting({
     env: 'LOADTEST_SCENARIOS',
@@ -91,10 +96,12 @@ export const targetUserSchema = {
   }),
 };
 
-export const usage = `usage: npm run loadtest -- [--target URL] [--duration ${runDefaults.duration}] [--warmup ${runDefaults.warmup}] [--rate ${runDefaults.rate}] [--scenarios ${scenarioNames.join(',')}] [--quick]
+export const usage = `usage: npm run loadtest -- [--target URL] [--duration ${runDefaults.duration}] [--warmup ${runDefaults.warmup}] [--rate N] [--scenarios ${scenarioNames.join(',')}] [--strict] [--quick]
 ${Object.entries(loadtestSchema)
   .map(([flag, s]) => `  --${flag.padEnd(10)} ${s.doc} (${s.env})`)
   .join('\n')}
+  --strict     Exit 99, as k6 does, when a scenario crosses a latency threshold (a finding
+               reported either way; errors and dropped requests always fail the run).
   --quick      Short experiments (capacity, deploy, crash, brute force), for a test run.`;
 
 export interface LoadtestSettings {
@@ -104,8 +111,12 @@ export interface LoadtestSettings {
   durationSeconds: number;
   warmup: string;
   warmupSeconds: number;
-  rate: number;
+  /** Given with --rate; undefined: chosen from the capacity search. */
+  rate: number | undefined;
+  attackRate: number;
   scenarios: ScenarioName[];
+  /** Latency thresholds crossed fail the run (99). */
+  strict: boolean;
   /** Short experiments, for tests. */
   quick: boolean;
 }
@@ -119,11 +130,17 @@ export function readLoadtestSettings(
   );
   const { values } = parseArgs({
     args: argv,
-    options: { ...flags, quick: { type: 'boolean' as const } },
+    options: {
+      ...flags,
+      quick: { type: 'boolean' as const },
+      strict: { type: 'boolean' as const },
+    },
     strict: true,
   });
   const quick = values.quick === true;
+  const strict = values.strict === true;
   delete values.quick;
+  delete values.strict;
   // A value given as a flag is read, and reported, under the flag's name.
   const given: [string, string][] = Object.entries(values as Record<string, unknown>).flatMap(
     ([key, value]) => (typeof value === 'string' ? [[key, value] as [string, string]] : []),
@@ -152,7 +169,9 @@ export function readLoadtestSettings(
     warmup: read.warmup.text,
     warmupSeconds: read.warmup.seconds,
     rate: read.rate,
+    attackRate: read.attackRate,
     scenarios: read.scenarios,
+    strict,
     quick,
   };
 }

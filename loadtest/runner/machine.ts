@@ -15,7 +15,10 @@ function nginxVersion(): string | null {
   return result.status === 0 ? result.stderr.trim().replace(/^nginx version: /, '') : null;
 }
 
-export function describeMachine(k6Version: string, pm2Instances: number | null): Machine {
+export function describeMachine(
+  k6Version: string,
+  pm2Instances: number | null,
+): Omit<Machine, 'others_cpu'> {
   return {
     cores: cpus().length,
     cpu_model: cpus()[0]?.model.trim() ?? 'unknown',

@@ -35,15 +35,9 @@ describe('npm run loadtest: a short run of every scenario and experiment against
   });
 
   it('finishes and prints the comparison table with prod/dev ratios', () => {
-    // On a CI machine busy with other suites, a two-second run may cross a latency budget; that
-    // exits 1 by design. Anything else, an error threshold above all, fails this test.
-    const crossed = [...result.stderr.matchAll(/threshold crossed: (\S+)/g)].map((m) => m[1]);
-    const onlyLatency =
-      crossed.length > 0 && crossed.every((c) => c?.startsWith('http_req_duration'));
-    assert.ok(
-      result.code === 0 || (result.code === 1 && onlyLatency),
-      result.stdout + result.stderr,
-    );
+    // A latency budget crossed on a CI machine busy with other suites is a finding, said and
+    // not failed; errors, or a request the stack lost, would exit 1.
+    assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.match(
       result.stdout,
       /\| scenario \| dev req\/s \| dev p95 ms \| dev errors \| prod req\/s \|.*\| prod\/dev req\/s \| dev\/prod p95 \|/,
@@ -98,6 +92,20 @@ describe('npm run loadtest: a short run of every scenario and experiment against
     assert.ok(prod.refused > prod.hashed, JSON.stringify(prod));
     assert.ok(prod.hashed < dev.hashed + 10, JSON.stringify({ prod, dev }));
     assert.ok(prod.legit_logins > 0 && dev.legit_logins > 0);
+    // One fixed attack rate for both, and the other user's logins alone first, as the baseline.
+    assert.equal(prod.attack_rate, 100);
+    assert.equal(dev.attack_rate, 100);
+    assert.ok(prod.idle_p95_ms > 0 && dev.idle_p95_ms > 0, JSON.stringify({ prod, dev }));
+  });
+
+  it('says which fixed rate it ran at and why, and the machine load it saw', () => {
+    assert.equal(
+      results.settings.rate_choice,
+      'Fixed rates as given with --rate 50: hello 50/s, login 1/s, refresh 10/s, mixed 25/s.',
+    );
+    assert.ok(results.settings.notes.includes(results.settings.rate_choice));
+    const load = results.machine.others_cpu;
+    assert.ok(load && load.mean >= 0 && load.peak <= 1, JSON.stringify(load));
   });
 
   it('really ran k6, and says which', () => {
@@ -201,6 +209,7 @@ describe('npm run loadtest -- --target', () => {
   );
 
   it('fails the run with a clear message when the target answers with errors', async () => {
+    // Errors are a failure of the target, whatever --strict says.
     const result = await runScript(
       cli,
       [
@@ -229,7 +238,7 @@ describe('npm run loadtest -- --target', () => {
     );
     assert.match(
       result.stderr,
-      /loadtest: the run broke its thresholds:\n {2}target · hello: threshold crossed: http_req_failed\{scenario:measure\} rate<0\.01/,
+      /loadtest: a target failed:\n {2}target · hello: threshold crossed: http_req_failed\{scenario:measure\} rate<0\.01/,
     );
     assert.match(result.stdout, /\| hello \| [\d.]+ \| [\d.]+ \| 100\.00% \|/);
   });
@@ -252,7 +261,65 @@ describe('npm run loadtest -- --target', () => {
     assert.equal(result.code, 1);
     assert.match(
       result.stderr,
-      /k6 could not run hello against http:\/\/127\.0\.0\.1:9 \(exit \d+\): http:\/\/127\.0\.0\.1:9\/readyz answered .*is the server running\?/,
+      /k6 could not run hello against http:\/\/127\.0\.0\.1:9 \(exit \d+, a capacity step\): http:\/\/127\.0\.0\.1:9\/readyz answered .*is the server running\?/,
     );
+  });
+});
+
+describe('npm run loadtest -- --target, against a slow target', () => {
+  let server: Server;
+  let url: string;
+
+  before(async () => {
+    // Every request answered, /hello/ after 1.2 s: above the hello scenario's p95 budget of 1 s.
+    server = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      if (req.url === '/readyz') res.end('{"status":"ready"}');
+      else if (req.url === '/api/token/') res.end('{"access":"a","refresh":"r"}');
+      else setTimeout(() => res.end('{"message":"Hello, World!"}'), 1200);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  after(
+    () =>
+      new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      ),
+  );
+
+  const run = (extra: string[]) => {
+    const env = targetEnv();
+    const args = ['--target', url, '--scenarios', 'hello', '--duration', '2s', '--warmup', '1s'];
+    return runScript(cli, [...args, '--quick', ...extra], { env }).then((result) => ({
+      result,
+      results: JSON.parse(
+        readFileSync(join(env.LOADTEST_REPORTS_DIR, 'latest', 'results.json'), 'utf8'),
+      ) as Results,
+    }));
+  };
+
+  it('chooses the fixed rate from the capacity it found, says why, and reports slowness as a finding: exit 0', async () => {
+    const { result, results } = await run([]);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    // Both searches failed their first step (hello at 200/s, mixed at 10/s): half of each.
+    assert.match(
+      results.settings.rate_choice,
+      /^Fixed rates chosen from the capacity search, half of what the slower target sustained \(hello: target below the first step of 200 req\/s; mixed: target below the first step of 10 req\/s\): hello 5\/s\./,
+    );
+    assert.deepEqual(results.settings.rates_per_s, { hello: 5 });
+    assert.match(result.stdout, /Fixed rates chosen from the capacity search/);
+    assert.match(
+      result.stdout,
+      /latency above the scenarios' thresholds:\n {2}target · hello: threshold crossed: http_req_duration/,
+    );
+  });
+
+  it('exits 99, as k6 does, for the same slowness with --strict', async () => {
+    const { result } = await run(['--strict', '--rate', '5']);
+    assert.equal(result.code, 99, result.stdout + result.stderr);
+    assert.match(result.stderr, /loadtest: latency above the scenarios' thresholds/);
   });
 });

@@ -20,7 +20,10 @@ describe('load-test settings', () => {
     assert.deepEqual(settings.scenarios, ['hello', 'login', 'refresh', 'mixed']);
     assert.equal(settings.durationSeconds, 15);
     assert.equal(settings.warmupSeconds, 3);
-    assert.equal(settings.rate, 100);
+    // The rate is chosen from the capacity search unless given.
+    assert.equal(settings.rate, undefined);
+    assert.equal(settings.attackRate, 100);
+    assert.equal(settings.strict, false);
     assert.equal(settings.quick, false);
   });
 

@@ -1,0 +1,91 @@
+/**
+ * How busy the machine was with work other than this run's, before it began and while it ran:
+ * the machine's CPU time (/proc/stat) minus what this run's own processes spent. The run's own
+ * are this process, the children it has waited for (each k6 step), and every live process
+ * started in the project or the run's state folder (the servers, pm2 and its workers, nginx).
+ * A share of the machine taken by something else lowers every figure; the report says so.
+ */
+import { cpus } from 'node:os';
+import { readdirSync, readlinkSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  machineBusySeconds,
+  ownCpuSeconds,
+  waitedChildrenCpuSeconds,
+} from '../../tools/process-cpu.ts';
+
+/** Shares of the whole machine's CPU (1 = every core), taken by other processes. */
+export interface OtherLoad {
+  before: number;
+  mean: number;
+  peak: number;
+}
+
+/** CPU seconds of this run's own live processes, and of the children it has waited for. */
+function runSeconds(folders: string[]): number {
+  let seconds = waitedChildrenCpuSeconds();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    let cwd: string;
+    try {
+      cwd = readlinkSync(`/proc/${entry}/cwd`);
+    } catch {
+      continue; // gone, or not ours to read
+    }
+    if (pid === process.pid || folders.some((folder) => cwd.startsWith(folder))) {
+      seconds += ownCpuSeconds(pid);
+    }
+  }
+  return seconds;
+}
+
+interface Sample {
+  at: number;
+  machine: number;
+  run: number;
+}
+
+const sample = (folders: string[]): Sample => ({
+  at: Date.now(),
+  machine: machineBusySeconds(),
+  run: runSeconds(folders),
+});
+
+/** The share of the machine other processes took between two samples. */
+function otherShare(from: Sample, to: Sample): number {
+  const wall = (to.at - from.at) / 1000;
+  if (wall <= 0) return 0;
+  const others = to.machine - from.machine - (to.run - from.run);
+  return Math.min(1, Math.max(0, others / (wall * cpus().length)));
+}
+
+/**
+ * Measures for `probeSeconds` before the run, then every `everySeconds` while it runs, until
+ * stop(). `folders`: where this run's processes were started.
+ */
+export async function watchMachineLoad(
+  folders: string[],
+  { probeSeconds = 2, everySeconds = 2 } = {},
+): Promise<{ stop: () => OtherLoad }> {
+  const start = sample(folders);
+  await sleep(probeSeconds * 1000);
+  let last = sample(folders);
+  const before = otherShare(start, last);
+  const shares: number[] = [];
+  const timer = setInterval(() => {
+    const now = sample(folders);
+    shares.push(otherShare(last, now));
+    last = now;
+  }, everySeconds * 1000);
+  timer.unref();
+  return {
+    stop: () => {
+      clearInterval(timer);
+      shares.push(otherShare(last, sample(folders)));
+      const mean = shares.reduce((sum, share) => sum + share, 0) / shares.length;
+      const round = (share: number) => Math.round(share * 100) / 100;
+      return { before: round(before), mean: round(mean), peak: round(Math.max(...shares)) };
+    },
+  };
+}

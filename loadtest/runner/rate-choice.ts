@@ -1,0 +1,53 @@
+/**
+ * The rate the fixed-rate scenarios run at, on every target alike: the one given with --rate,
+ * or one every target can serve, from the capacity search that ran first. Each scenario then
+ * runs at no more than half of what the slower target sustained for it, so a crossed threshold
+ * is a finding about a target, not about a default set for another machine.
+ */
+import { rateOfScenario, type ScenarioName } from '../k6/lib/scenarios.ts';
+import { startRates } from './capacity-search.ts';
+
+export interface MeasuredCapacity {
+  hello_rps: number | null;
+  mixed_rps: number | null;
+}
+
+export interface RateChoice {
+  /** LOADTEST_RATE: the hello scenario's rate; the others take their share of it. */
+  base: number;
+  /** Why this rate, in a sentence for the report. */
+  why: string;
+}
+
+/** A search that failed its first step found a capacity below it: half that step is assumed. */
+const ceilingOf = (rps: number | null, firstStep: number) => rps ?? firstStep / 2;
+
+export function chooseRate(
+  capacities: Record<string, MeasuredCapacity>,
+  given: number | undefined,
+  scenarios: readonly ScenarioName[],
+): RateChoice {
+  const rates = (base: number) =>
+    scenarios.map((scenario) => `${scenario} ${rateOfScenario(scenario, base)}/s`).join(', ');
+  if (given !== undefined) {
+    return { base: given, why: `Fixed rates as given with --rate ${given}: ${rates(given)}.` };
+  }
+  const slowest = (key: keyof MeasuredCapacity, firstStep: number) => {
+    const [target, rps] = Object.entries(capacities)
+      .map(([name, capacity]) => [name, ceilingOf(capacity[key], firstStep)] as const)
+      .sort(([, a], [, b]) => a - b)[0] ?? ['none', firstStep / 2];
+    const measured = capacities[target]?.[key] ?? null;
+    return {
+      rps,
+      said: `${target} ${measured === null ? `below the first step of ${firstStep}` : measured} req/s`,
+    };
+  };
+  const hello = slowest('hello_rps', startRates.hello);
+  const mixed = slowest('mixed_rps', startRates.mixed);
+  // hello runs at the base rate and mixed at half of it: each at most half its capacity.
+  const base = Math.max(1, Math.floor(Math.min(hello.rps / 2, mixed.rps)));
+  return {
+    base,
+    why: `Fixed rates chosen from the capacity search, half of what the slower target sustained (hello: ${hello.said}; mixed: ${mixed.said}): ${rates(base)}. Give --rate to set them.`,
+  };
+}
