@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readlinkSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Ajv } from 'ajv';
@@ -181,23 +181,33 @@ const targetEnv = () => ({
   LOADTEST_PASSWORD: 'p',
 });
 
+/**
+ * A stand-in for a deployed stack: ready, and letting the test user in; every other request is
+ * answered by `answer`. Its URL, once it listens.
+ */
+async function fakeTarget(
+  answer: (res: ServerResponse) => void,
+): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    res.setHeader('content-type', 'application/json');
+    if (req.url === '/readyz') res.end('{"status":"ready"}');
+    else if (req.url === '/api/token/') res.end('{"access":"a","refresh":"r"}');
+    else answer(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}` };
+}
+
 describe('npm run loadtest -- --target', () => {
   let server: Server;
   let url: string;
 
   before(async () => {
-    // A server that lets the user in and then fails every request: the thresholds must catch it.
-    server = createServer((req, res) => {
-      res.setHeader('content-type', 'application/json');
-      if (req.url === '/readyz') res.end('{"status":"ready"}');
-      else if (req.url === '/api/token/') res.end('{"access":"a","refresh":"r"}');
-      else {
-        res.statusCode = 500;
-        res.end('{"detail":"broken"}');
-      }
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    // It fails every request past the login: the thresholds must catch it.
+    ({ server, url } = await fakeTarget((res) => {
+      res.statusCode = 500;
+      res.end('{"detail":"broken"}');
+    }));
   });
   after(
     () =>
@@ -272,14 +282,9 @@ describe('npm run loadtest -- --target, against a slow target', () => {
 
   before(async () => {
     // Every request answered, /hello/ after 1.2 s: above the hello scenario's p95 budget of 1 s.
-    server = createServer((req, res) => {
-      res.setHeader('content-type', 'application/json');
-      if (req.url === '/readyz') res.end('{"status":"ready"}');
-      else if (req.url === '/api/token/') res.end('{"access":"a","refresh":"r"}');
-      else setTimeout(() => res.end('{"message":"Hello, World!"}'), 1200);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    ({ server, url } = await fakeTarget((res) => {
+      setTimeout(() => res.end('{"message":"Hello, World!"}'), 1200);
+    }));
   });
   after(
     () =>
