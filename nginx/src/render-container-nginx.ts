@@ -2,8 +2,8 @@
  * Renders nginx/ for the nginx container; nginx/Dockerfile runs it at build time. The same
  * files as the host stack, with the app containers' network aliases as the upstream servers:
  *   NGINX_UPSTREAMS=app-1,app-2 node nginx/src/render-container-nginx.ts <out-dir>
- * With NGINX_RESOLVER (Docker Swarm: 127.0.0.11, Docker's DNS) the one upstream name, such as
- * tasks.app, is looked up as requests come instead of once at start. NGINX_STATUS_CLIENTS
+ * With NGINX_RESOLVER (127.0.0.11, Docker's DNS, as both Pulumi targets use it) the one upstream
+ * name, such as `app` or `tasks.app`, is looked up as requests come instead of once at start. NGINX_STATUS_CLIENTS
  * (addresses or CIDR ranges, comma-separated) may read /nginx_status besides loopback: the app's
  * tasks, which export nginx's counters with their metrics.
  * NGINX_PORT, APP_PORT and the NGINX_LOGIN_* and NGINX_REFRESH_* limits are nginx's settings
