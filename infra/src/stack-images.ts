@@ -58,8 +58,8 @@ export interface StackImagesArgs {
 export class StackImages extends pulumi.ComponentResource {
   readonly app: docker.Image;
   readonly nginx: docker.Image;
-  /** What the app image is built from, hashed: it changes with every new app image. */
-  readonly appVersion: string;
+  private readonly appArgs: Record<string, string>;
+  private appVersionHash: string | undefined;
 
   constructor(
     name: string,
@@ -69,9 +69,8 @@ export class StackImages extends pulumi.ComponentResource {
     super(componentType('StackImages'), `${name}-images`, {}, opts);
     const build = (image: string, dockerfile: string, args: Record<string, string>) =>
       localImage(name, image, { dockerfile, args }, childOf(this));
-    const appArgs = { NODE_BASE: config.appBaseImage };
-    this.app = build('api', 'app/Dockerfile', appArgs);
-    this.appVersion = imageVersion(repositoryRoot, join(repositoryRoot, 'app/Dockerfile'), appArgs);
+    this.appArgs = { NODE_BASE: config.appBaseImage };
+    this.app = build('api', 'app/Dockerfile', this.appArgs);
     this.nginx = build('nginx', 'nginx/Dockerfile', {
       NODE_BASE: config.appBaseImage,
       NGINX_BASE: config.nginxBaseImage,
@@ -88,5 +87,18 @@ export class StackImages extends pulumi.ComponentResource {
       REFRESH_BURST: String(config.refreshBurst),
     });
     this.registerOutputs({ app: this.app.repoDigest, nginx: this.nginx.repoDigest });
+  }
+
+  /**
+   * What the app image is built from, hashed: it changes with every new app image. Read from the
+   * files on first use, by the target that names its containers with it, and only once.
+   */
+  get appVersion(): string {
+    this.appVersionHash ??= imageVersion(
+      repositoryRoot,
+      join(repositoryRoot, 'app/Dockerfile'),
+      this.appArgs,
+    );
+    return this.appVersionHash;
   }
 }
