@@ -50,6 +50,9 @@ export interface ExperimentRun {
   say: (line: string) => void;
 }
 
+/** What the capacity search needs: no steady rate or attack rate, which it finds out itself. */
+type CapacityRun = Omit<ExperimentRun, 'rate' | 'attackRate'>;
+
 export const emptyComparison = (): Comparison => ({
   capacity: {},
   capacity_search: {},
@@ -59,12 +62,7 @@ export const emptyComparison = (): Comparison => ({
   skipped: [],
 });
 
-async function measureCapacity(
-  run: Omit<ExperimentRun, 'rate' | 'attackRate'>,
-  target: string,
-  url: string,
-  into: Comparison,
-) {
+async function measureCapacity(run: CapacityRun, target: string, url: string, into: Comparison) {
   const options = {
     k6: run.k6,
     url,
@@ -89,7 +87,7 @@ async function measureCapacity(
 
 /** Each target's capacity, searched one target after the other. */
 export async function capacities(
-  run: Omit<ExperimentRun, 'rate' | 'attackRate'>,
+  run: CapacityRun,
   urls: Record<string, string>,
 ): Promise<Comparison> {
   const comparison = emptyComparison();
