@@ -73,8 +73,12 @@ export const childrenOf = (pid: number): number[] =>
 export const waitedChildrenCpuSeconds = (): number =>
   processTimes('self')?.waitedChildrenSeconds ?? 0;
 
-/** CPU seconds `pid` itself has spent so far; 0 once it has exited. */
-export const ownCpuSeconds = (pid: number): number => processTimes(pid)?.ownSeconds ?? 0;
+/** CPU seconds the live processes `chosen` picks have spent so far. */
+export function cpuSecondsOf(chosen: (pid: number) => boolean): number {
+  let seconds = 0;
+  for (const [pid, times] of liveProcesses()) if (chosen(pid)) seconds += times.ownSeconds;
+  return seconds;
+}
 
 /** CPU seconds the whole machine has spent busy since it started (/proc/stat's first line). */
 export function machineBusySeconds(): number {

@@ -18,7 +18,7 @@ import {
   usage,
   type LoadtestSettings,
 } from './loadtest-settings.ts';
-import { startLocalTargets, type LocalTargets } from './local-targets.ts';
+import { startLocalTargets, stateDir, type LocalTargets } from './local-targets.ts';
 import { describeMachine } from './machine.ts';
 import { k6ErrorMessage, runK6, thresholdsCrossed } from './run-k6.ts';
 import { readSummary, readTimeSeries } from './scenario-result.ts';
@@ -207,10 +207,8 @@ async function main(settings: LoadtestSettings): Promise<void> {
   try {
     const targets = await chooseTargets(settings);
     local = targets.local;
-    const machineLoad = await watchMachineLoad([
-      projectRoot,
-      ...(process.env.LOADTEST_STATE_DIR ? [process.env.LOADTEST_STATE_DIR] : []),
-    ]);
+    // The run's own processes work in the project or in its state folder (the tests move it).
+    const machineLoad = await watchMachineLoad([projectRoot, stateDir]);
     const dir = reportDir(reportsRoot, startedAt);
     const credentials = {
       LOADTEST_USER: targets.credentials.username,

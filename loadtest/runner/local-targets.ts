@@ -58,7 +58,7 @@ function killFirst(pids: number[], what: string): void {
 }
 
 /** LOADTEST_STATE_DIR moves the databases and the stack's state (the tests keep theirs apart). */
-const stateDir = process.env.LOADTEST_STATE_DIR ?? join(projectRoot, 'var', 'loadtest');
+export const stateDir = process.env.LOADTEST_STATE_DIR ?? join(projectRoot, 'var', 'loadtest');
 
 export async function startLocalTargets(say: (line: string) => void): Promise<LocalTargets> {
   const credentials = { username: 'loadtest', password: randomBytes(12).toString('base64url') };

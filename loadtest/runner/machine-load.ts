@@ -6,11 +6,11 @@
  * A share of the machine taken by something else lowers every figure; the report says so.
  */
 import { cpus } from 'node:os';
-import { readdirSync, readlinkSync } from 'node:fs';
+import { readlinkSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  cpuSecondsOf,
   machineBusySeconds,
-  ownCpuSeconds,
   waitedChildrenCpuSeconds,
 } from '../../tools/process-cpu.ts';
 
@@ -21,24 +21,20 @@ export interface OtherLoad {
   peak: number;
 }
 
-/** CPU seconds of this run's own live processes, and of the children it has waited for. */
-function runSeconds(folders: string[]): number {
-  let seconds = waitedChildrenCpuSeconds();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const pid = Number(entry);
-    let cwd: string;
-    try {
-      cwd = readlinkSync(`/proc/${entry}/cwd`);
-    } catch {
-      continue; // gone, or not ours to read
-    }
-    if (pid === process.pid || folders.some((folder) => cwd.startsWith(folder))) {
-      seconds += ownCpuSeconds(pid);
-    }
+/** Whether `pid` works in one of `folders`; false once it is gone, or not ours to read. */
+function startedIn(pid: number, folders: string[]): boolean {
+  try {
+    const cwd = readlinkSync(`/proc/${String(pid)}/cwd`);
+    return folders.some((folder) => cwd.startsWith(folder));
+  } catch {
+    return false;
   }
-  return seconds;
 }
+
+/** CPU seconds of this run's own live processes, and of the children it has waited for. */
+const runSeconds = (folders: string[]): number =>
+  waitedChildrenCpuSeconds() +
+  cpuSecondsOf((pid) => pid === process.pid || startedIn(pid, folders));
 
 interface Sample {
   at: number;
