@@ -22,8 +22,8 @@
  */
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import * as pulumi from '@pulumi/pulumi';
 import { runTool } from '../../../tools/run-tool.ts';
+import { list, record, reveal, str, type Inputs } from './inputs.ts';
 import type { DeclaredResource } from './mock-runtime.ts';
 import { secret, service } from './swarm-cli.ts';
 
@@ -47,8 +47,6 @@ export interface DockerStep {
   waitGone?: { service: string };
 }
 
-export type Inputs = Record<string, unknown>;
-
 /** What a translator gets besides its inputs. */
 export interface Translation {
   take: typeof takeInputs;
@@ -56,14 +54,6 @@ export interface Translation {
   dockerNameOf(id: string): string;
   healthFlags(where: string, healthcheck: Inputs): string[];
 }
-
-const isSecretWrapper = (value: unknown): value is { value: unknown } =>
-  typeof value === 'object' &&
-  value !== null &&
-  (value as Inputs)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
-
-/** The plain value of an input the program marked secret. */
-export const reveal = (value: unknown): unknown => (isSecretWrapper(value) ? value.value : value);
 
 /** Takes the inputs this translation understands, and throws naming any it does not. */
 function takeInputs(where: string, inputs: Inputs, known: readonly string[]): Inputs {
@@ -73,10 +63,6 @@ function takeInputs(where: string, inputs: Inputs, known: readonly string[]): In
   }
   return Object.fromEntries(Object.entries(inputs).map(([key, value]) => [key, reveal(value)]));
 }
-
-const list = (value: unknown) => (value ?? []) as unknown[];
-const record = (value: unknown) => (value ?? {}) as Record<string, unknown>;
-const str = (value: unknown) => String(value);
 
 function network(name: string, inputs: Inputs): DockerStep {
   const n = takeInputs(name, inputs, ['name', 'driver', 'attachable', 'ipamConfigs']);

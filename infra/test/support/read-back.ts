@@ -9,7 +9,8 @@
  * A declared field the reader neither reads back nor lists as kept (the provider holds it in its
  * state and never compares it with the engine) is reported too: a new input cannot go unchecked.
  */
-import { reveal, runDocker, type Inputs } from './docker-cli.ts';
+import { runDocker } from './docker-cli.ts';
+import { list, record, reveal, type Inputs } from './inputs.ts';
 
 export interface Drift {
   resource: string;
@@ -31,9 +32,6 @@ export interface Reading {
 }
 
 type Json = Record<string, unknown>;
-
-const record = (value: unknown) => (value ?? {}) as Json;
-const list = (value: unknown) => (value ?? []) as unknown[];
 
 function inspect(args: string[]): Json {
   const { status, output } = runDocker({ args: [...args, '--format', '{{json .}}'] });

@@ -18,11 +18,8 @@
  * service away and waits until its containers are gone, so its secrets, network and volumes can
  * go next.
  */
-import type { DockerCommand, DockerStep, Inputs, Translation } from './docker-cli.ts';
-
-const list = (value: unknown) => (value ?? []) as unknown[];
-const record = (value: unknown) => (value ?? {}) as Record<string, unknown>;
-const str = (value: unknown) => String(value);
+import type { DockerCommand, DockerStep, Translation } from './docker-cli.ts';
+import { list, record, str, type Inputs } from './inputs.ts';
 
 export function secret(name: string, inputs: Inputs, { take }: Translation): DockerStep {
   const s = take(name, inputs, ['name', 'data']);
