@@ -15,7 +15,7 @@ export interface CommandFrame {
 }
 
 /** The lines a failure is told in. */
-export const linesOf = (error: Error): string[] =>
+const linesOf = (error: Error): string[] =>
   error instanceof ConfigError ? error.problems : [error.message];
 
 /** Runs `work` in the frame; returns the exit code it set, 0 when `work` succeeded. */
