@@ -243,7 +243,7 @@ async function main(settings: LoadtestSettings): Promise<void> {
       k6: k6.binary,
       dir,
       env,
-      rate: rate.base,
+      rate: rate.steady,
       attackRate: settings.attackRate,
       lengths,
       say,

@@ -4,7 +4,7 @@
  * runs at no more than half of what the slower target sustained for it, so a crossed threshold
  * is a finding about a target, not about a default set for another machine.
  */
-import { rateOfScenario, type ScenarioName } from '../k6/lib/scenarios.ts';
+import { rateOfScenario, runDefaults, type ScenarioName } from '../k6/lib/scenarios.ts';
 import { startRates } from './capacity-search.ts';
 
 export interface MeasuredCapacity {
@@ -15,6 +15,11 @@ export interface MeasuredCapacity {
 export interface RateChoice {
   /** LOADTEST_RATE: the hello scenario's rate; the others take their share of it. */
   base: number;
+  /**
+   * The deploy and crash experiments' steady traffic, GET /hello/ with refresh chains beside
+   * it: runDefaults.rate (100/s), or half the slower hello capacity where that is lower.
+   */
+  steady: number;
   /** Why this rate, in a sentence for the report. */
   why: string;
 }
@@ -30,7 +35,11 @@ export function chooseRate(
   const rates = (base: number) =>
     scenarios.map((scenario) => `${scenario} ${rateOfScenario(scenario, base)}/s`).join(', ');
   if (given !== undefined) {
-    return { base: given, why: `Fixed rates as given with --rate ${given}: ${rates(given)}.` };
+    return {
+      base: given,
+      steady: given,
+      why: `Fixed rates as given with --rate ${given}: ${rates(given)}; the deploy and crash traffic at ${given}/s.`,
+    };
   }
   const slowest = (key: keyof MeasuredCapacity, firstStep: number) => {
     const [target, rps] = Object.entries(capacities)
@@ -46,8 +55,11 @@ export function chooseRate(
   const mixed = slowest('mixed_rps', startRates.mixed);
   // hello runs at the base rate and mixed at half of it: each at most half its capacity.
   const base = Math.max(1, Math.floor(Math.min(hello.rps / 2, mixed.rps)));
+  // The steady traffic is mostly /hello/: bounded by hello's capacity alone.
+  const steady = Math.max(1, Math.floor(Math.min(runDefaults.rate, hello.rps / 2)));
   return {
     base,
-    why: `Fixed rates chosen from the capacity search, half of what the slower target sustained (hello: ${hello.said}; mixed: ${mixed.said}): ${rates(base)}. Give --rate to set them.`,
+    steady,
+    why: `Fixed rates chosen from the capacity search, half of what the slower target sustained (hello: ${hello.said}; mixed: ${mixed.said}): ${rates(base)}; the deploy and crash traffic at ${steady}/s. Give --rate to set them.`,
   };
 }

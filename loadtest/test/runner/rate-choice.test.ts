@@ -15,6 +15,9 @@ describe('the fixed rate', () => {
     assert.equal(choice.base, 21);
     assert.match(choice.why, /hello: prod 1385 req\/s; mixed: prod 21 req\/s/);
     assert.match(choice.why, /hello 21\/s, login 1\/s, refresh 4\/s, mixed 11\/s/);
+    // The deploy and crash traffic, mostly /hello/, stays at its 100/s below hello's bound.
+    assert.equal(choice.steady, 100);
+    assert.match(choice.why, /the deploy and crash traffic at 100\/s/);
   });
 
   it('takes a search that failed its first step as half that step', () => {
@@ -35,7 +38,8 @@ describe('the fixed rate', () => {
     const choice = chooseRate({ dev: { hello_rps: 10, mixed_rps: 1 } }, 80, ['hello', 'mixed']);
     assert.deepEqual(choice, {
       base: 80,
-      why: 'Fixed rates as given with --rate 80: hello 80/s, mixed 40/s.',
+      steady: 80,
+      why: 'Fixed rates as given with --rate 80: hello 80/s, mixed 40/s; the deploy and crash traffic at 80/s.',
     });
   });
 });
