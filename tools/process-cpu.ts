@@ -19,11 +19,14 @@ interface ProcessTimes {
   waitedChildrenSeconds: number;
 }
 
-/** proc(5): fields after the command name, which may hold spaces and ends at the last ')'. */
-function processTimes(pid: number | 'self'): ProcessTimes | undefined {
+/**
+ * proc(5): fields after the command name, which may hold spaces and ends at the last ')'.
+ * `path`: a process's stat file, or one thread's (/proc/<pid>/task/<tid>/stat).
+ */
+function timesIn(path: string): ProcessTimes | undefined {
   let text: string;
   try {
-    text = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch {
     return undefined; // it exited meanwhile
   }
@@ -40,6 +43,8 @@ function processTimes(pid: number | 'self'): ProcessTimes | undefined {
     waitedChildrenSeconds: (at(16) + at(17)) / ticksPerSecond,
   };
 }
+
+const processTimes = (pid: number | 'self') => timesIn(`/proc/${String(pid)}/stat`);
 
 /** The process group of `pid`: a daemon's workers share it (pm2's, nginx's). */
 export function processGroupOf(pid: number): number {
@@ -91,3 +96,30 @@ export function machineBusySeconds(): number {
     .map(Number);
   return (user + nice + system + irq + softirq + steal) / ticksPerSecond;
 }
+
+/** `roots` and every live process below them, however deep. */
+export function processTree(roots: number[]): number[] {
+  const parents = new Map<number, number>();
+  for (const [pid, times] of liveProcesses()) parents.set(pid, times.parent);
+  const inTree = new Set(roots.filter((pid) => parents.has(pid)));
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [pid, parent] of parents) {
+      if (!inTree.has(pid) && inTree.has(parent)) {
+        inTree.add(pid);
+        grew = true;
+      }
+    }
+  }
+  return [...inTree];
+}
+
+/** CPU seconds of one process, all its threads; 0 once it has exited. */
+export const processCpuSeconds = (pid: number): number => processTimes(pid)?.ownSeconds ?? 0;
+
+/**
+ * CPU seconds of a process's main thread alone (its thread id is its pid): in Node, the
+ * JavaScript thread, which can use one core at most, whatever its other threads do.
+ */
+export const mainThreadCpuSeconds = (pid: number): number =>
+  timesIn(`/proc/${String(pid)}/task/${String(pid)}/stat`)?.ownSeconds ?? 0;

@@ -14,6 +14,7 @@ import { stackOnFreePorts } from '../../stack/stack-on-free-ports.ts';
 import { freePort } from '../../tools/network.ts';
 import { childrenOf } from '../../tools/process-cpu.ts';
 import { projectRoot } from '../../tools/project-root.ts';
+import { appProcesses } from './target-processes.ts';
 
 export interface TargetControls {
   /** A new version, deployed as this target is: what the experiment's chart calls it. */
@@ -28,6 +29,8 @@ export interface LocalTargets {
   urls: { dev: string; prod: string };
   credentials: { username: string; password: string };
   controls: { dev: TargetControls; prod: TargetControls };
+  /** Each target's root processes, whose trees are the target: for its CPU, and for taskset. */
+  processes: { dev: () => number[]; prod: () => number[] };
   /** The stack again with nginx's own login and refresh limits, which the load runs lift. */
   restoreStackLimits(): Promise<void>;
   stop(): Promise<void>;
@@ -40,16 +43,6 @@ function touchSource(): void {
   const file = join(projectRoot, 'app', 'src', 'start.ts');
   writeFileSync(file, readFileSync(file));
 }
-
-/** The processes running the app (dist/app/src/start.js, app/src/start.ts) among these. */
-const appProcesses = (pids: number[]) =>
-  pids.filter((pid) => {
-    try {
-      return /start\.(js|ts)/.test(readFileSync(`/proc/${String(pid)}/cmdline`, 'utf8'));
-    } catch {
-      return false;
-    }
-  });
 
 function killFirst(pids: number[], what: string): void {
   const pid = pids[0];
@@ -92,6 +85,12 @@ export async function startLocalTargets(say: (line: string) => void): Promise<Lo
   };
   const loadEnv = { ...stack.env, ...liftedLimits };
   const pm2PidFile = join(stateDir, 'stack', 'pm2', 'pm2.pid');
+  // pm2's daemon (the workers below it), nginx's master (its workers), the supervisor.
+  const stackPidFiles = [
+    pm2PidFile,
+    join(stateDir, 'stack', 'nginx', 'run', 'nginx.pid'),
+    join(stateDir, 'stack', 'supervisor.pid'),
+  ];
   let dev: Awaited<ReturnType<typeof startDevServer>> | undefined;
   let stackUp = false;
   const stop = async () => {
@@ -112,6 +111,11 @@ export async function startLocalTargets(say: (line: string) => void): Promise<Lo
   return {
     urls: { dev: devServer.url, prod: stack.url },
     credentials,
+    processes: {
+      dev: () => [devServer.pid],
+      prod: () =>
+        stackPidFiles.filter(existsSync).map((file) => Number(readFileSync(file, 'utf8').trim())),
+    },
     controls: {
       dev: {
         deployment: 'a source file saved: npm run dev restarts',
