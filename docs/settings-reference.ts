@@ -15,7 +15,7 @@ import {
 } from '../settings/index.ts';
 import { appSettings as appSchema } from '../app/src/index.ts';
 import { stackConfigSchema } from '../infra/src/stack-config.ts';
-import { loadtestSchema, targetUserSchema } from '../loadtest/runner/loadtest-settings.ts';
+import { flagOf, loadtestSchema, targetUserSchema } from '../loadtest/runner/loadtest-settings.ts';
 import { nginxSchema } from '../nginx/src/nginx-settings.ts';
 import { stackSchema } from '../stack/stack-settings.ts';
 
@@ -105,7 +105,7 @@ ${table(withoutKeys(stackSchema, nginxSchema), 'variable')}
 \`npm run loadtest\`: each setting is also a flag (\`--duration 1m\`), and a flag wins over its
 variable. Schema: \`loadtest/runner/loadtest-settings.ts\`.
 
-${table(loadtestSchema, 'flag', (s) => `\`--${Object.entries(loadtestSchema).find(([, v]) => v === s)?.[0] ?? ''}\`, \`${s.env}\``)}
+${table(loadtestSchema, 'flag', (s) => `\`${flagOf(Object.entries(loadtestSchema).find(([, v]) => v === s)?.[0] ?? '')}\`, \`${s.env}\``)}
 
 ${table(targetUserSchema, 'variable')}
 

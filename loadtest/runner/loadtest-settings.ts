@@ -74,6 +74,12 @@ export const loadtestSchema = {
     parse: integerFrom(1, 10_000),
     default: 100,
   }),
+  coresForProjection: setting({
+    env: 'LOADTEST_CORES_FOR_PROJECTION',
+    doc: 'The report projects each target’s capacity to a host with this many cores for the server, beside this machine’s own count, from the CPU a request cost here.',
+    parse: integerFrom(1, 1024),
+    default: 8,
+  }),
   scenarios: setting({
     env: 'LOADTEST_SCENARIOS',
     doc: `Which scenarios to run, comma-separated: some of ${scenarioNames.join(', ')}.`,
@@ -96,13 +102,18 @@ export const targetUserSchema = {
   }),
 };
 
+/** A setting's flag: its key in kebab case (`attackRate` → `--attack-rate`). */
+export const flagOf = (key: string): string =>
+  `--${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+
 export const usage = `usage: npm run loadtest -- [--target URL] [--duration ${runDefaults.duration}] [--warmup ${runDefaults.warmup}] [--rate N] [--scenarios ${scenarioNames.join(',')}] [--strict] [--quick]
 ${Object.entries(loadtestSchema)
-  .map(([flag, s]) => `  --${flag.padEnd(10)} ${s.doc} (${s.env})`)
+  .map(([key, s]) => `  ${flagOf(key).padEnd(23)} ${s.doc} (${s.env})`)
   .join('\n')}
-  --strict     Exit 99, as k6 does, when a scenario crosses a latency threshold (a finding
-               reported either way; errors and dropped requests always fail the run).
-  --quick      Short experiments (capacity, deploy, crash, brute force), for a test run.`;
+  --strict                Exit 99, as k6 does, when a scenario crosses a latency threshold
+                          (a finding reported either way; errors and dropped requests always
+                          fail the run).
+  --quick                 Short experiments (capacity, deploy, crash, brute force), for a test run.`;
 
 export interface LoadtestSettings {
   /** A deployed stack to load alone; undefined means the local dev server and production stack. */
@@ -114,6 +125,8 @@ export interface LoadtestSettings {
   /** Given with --rate; undefined: chosen from the capacity search. */
   rate: number | undefined;
   attackRate: number;
+  /** The host size the report projects capacity to, besides this machine's. */
+  coresForProjection: number;
   scenarios: ScenarioName[];
   /** Latency thresholds crossed fail the run (99). */
   strict: boolean;
@@ -126,7 +139,7 @@ export function readLoadtestSettings(
   env: NodeJS.ProcessEnv = process.env,
 ): LoadtestSettings {
   const flags = Object.fromEntries(
-    Object.keys(loadtestSchema).map((key) => [key, { type: 'string' as const }]),
+    Object.keys(loadtestSchema).map((key) => [flagOf(key).slice(2), { type: 'string' as const }]),
   );
   const { values } = parseArgs({
     args: argv,
@@ -139,22 +152,22 @@ export function readLoadtestSettings(
   });
   const quick = values.quick === true;
   const strict = values.strict === true;
-  delete values.quick;
-  delete values.strict;
   // A value given as a flag is read, and reported, under the flag's name.
-  const given: [string, string][] = Object.entries(values as Record<string, unknown>).flatMap(
-    ([key, value]) => (typeof value === 'string' ? [[key, value] as [string, string]] : []),
+  const given = Object.fromEntries(
+    Object.entries(values as Record<string, unknown>).flatMap(([flag, value]) =>
+      typeof value === 'string' ? [[`--${flag}`, value]] : [],
+    ),
   );
   const schema: Schema = Object.fromEntries(
     Object.entries(loadtestSchema).map(([key, s]) => [
       key,
-      key in values ? { ...s, env: `--${key}` } : s,
+      flagOf(key) in given ? { ...s, env: flagOf(key) } : s,
     ]),
   );
   const problems: string[] = [];
   const read = readSettings(
     schema as typeof loadtestSchema,
-    { ...env, ...Object.fromEntries(given.map(([key, value]) => [`--${key}`, value])) },
+    { ...env, ...given },
     'production',
     problems,
   );
@@ -170,6 +183,7 @@ export function readLoadtestSettings(
     warmupSeconds: read.warmup.seconds,
     rate: read.rate,
     attackRate: read.attackRate,
+    coresForProjection: read.coresForProjection,
     scenarios: read.scenarios,
     strict,
     quick,

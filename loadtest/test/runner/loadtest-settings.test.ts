@@ -23,6 +23,7 @@ describe('load-test settings', () => {
     // The rate is chosen from the capacity search unless given.
     assert.equal(settings.rate, undefined);
     assert.equal(settings.attackRate, 100);
+    assert.equal(settings.coresForProjection, 8);
     assert.equal(settings.strict, false);
     assert.equal(settings.quick, false);
   });
@@ -42,6 +43,17 @@ describe('load-test settings', () => {
     assert.equal(settings.rate, 80);
     assert.equal(settings.target, 'https://api.example.com');
     assert.deepEqual(settings.scenarios, ['hello', 'login']);
+  });
+
+  it('spell a setting of two words as a flag in kebab case', () => {
+    const settings = readLoadtestSettings(['--cores-for-projection', '64', '--attack-rate', '20'], {
+      LOADTEST_CORES_FOR_PROJECTION: '4',
+    });
+    assert.equal(settings.coresForProjection, 64);
+    assert.equal(settings.attackRate, 20);
+    assert.deepEqual(problemsOf(['--cores-for-projection', '0']), [
+      '--cores-for-projection: expected a whole number from 1 to 1024, got "0"',
+    ]);
   });
 
   it('name the flag or variable of every bad value', () => {
