@@ -22,6 +22,7 @@ export interface SteadyLoad {
 
 interface Sample {
   ms: number;
+  method: string;
   ok: boolean;
   failed: boolean;
 }
@@ -29,12 +30,13 @@ interface Sample {
 /** The http_reqs rows of k6's CSV: when, and how each request ended. */
 function readRequests(csvFile: string): Sample[] {
   // setup()'s logins have no scenario: only the steady traffic counts.
-  return readSamples(csvFile, ['metric_name', 'timestamp', 'status', 'scenario'])
+  return readSamples(csvFile, ['metric_name', 'timestamp', 'status', 'scenario', 'method'])
     .filter((sample) => sample.metric_name === 'http_reqs' && sample.scenario === 'steady')
     .map((sample) => {
       const status = Number(sample.status || 0);
       return {
         ms: Number(sample.timestamp),
+        method: sample.method,
         ok: status >= 200 && status < 500,
         failed: status === 0 || status >= 500,
       };
@@ -134,6 +136,9 @@ export async function deployUnderLoad(
   };
 }
 
+/** How far from the kill a failed request may be and still have been in flight at it. */
+const inFlightWindowMs = 1000;
+
 export async function crashUnderLoad(
   load: SteadyLoad,
   kill: () => Promise<void>,
@@ -143,9 +148,13 @@ export async function crashUnderLoad(
   // Recovered once the failures stopped: the first answer after the last failure since the kill.
   const lastFailure = samples.findLast((s) => s.failed && s.ms >= eventMs)?.ms ?? eventMs;
   const answer = samples.find((s) => s.ok && s.ms >= lastFailure);
+  // A POST that failed within a second of the kill, either side of it: in flight when it came.
+  const inFlight = (s: Sample) =>
+    s.failed && s.method === 'POST' && Math.abs(s.ms - eventMs) <= inFlightWindowMs;
   return {
     requests: samples.length,
     failed: samples.filter((s) => s.failed).length,
+    lost_in_flight: samples.filter(inFlight).length,
     recovered_ms: answer ? answer.ms - eventMs : null,
     refresh_chains_broken: chainsBroken,
     timeline: timeline(samples, eventMs, event),
