@@ -2,6 +2,12 @@
 import { busyBanner } from './busy-banner.ts';
 import { experimentCharts } from './experiment-charts.ts';
 import { headlineRows } from './render-markdown.ts';
+import {
+  projectionCheckRows,
+  projectionFormulas,
+  projectionRows,
+  type Rows,
+} from './projection-tables.ts';
 import type { Results } from './results.ts';
 import { barChart, lineChart, type Series } from './svg-charts.ts';
 import { ratioOf, targetColor } from './report-figures.ts';
@@ -20,22 +26,39 @@ h1 { font-size: 1.6rem; margin-bottom: 0.2rem; } .sub { color: #6b7280; margin-t
 .chart .value { font-size: 11px; fill: #111827; } .chart .grid { stroke: #e5e7eb; } .chart .line { stroke-width: 2; }
 table { border-collapse: collapse; width: 100%; font-size: 14px; margin: 1rem 0; }
 th, td { text-align: right; padding: 0.3rem 0.5rem; border-bottom: 1px solid #e5e7eb; } th:first-child, td:first-child, th:nth-child(2), td:nth-child(2) { text-align: left; }
-.headline-table th, .headline-table td { text-align: left; } .headline-table td:first-child { font-weight: 600; }
+.headline-table th, .headline-table td, .projection-check-table td { text-align: left; } .headline-table td:first-child { font-weight: 600; }
 .bad { color: #b91c1c; font-weight: 600; }
 .banner { background: #fef3c7; border-left: 4px solid #d97706; padding: 0.6rem 1rem; } .notes { background: #f9fafb; border-radius: 8px; padding: 0.6rem 1.2rem; }
 `;
 
-/** The four experiments side by side: the question the run answers, first. */
-function headlineTable(results: Results): string {
-  const { header, rows } = headlineRows(results);
+function htmlTable({ header, rows }: Rows, className: string): string {
   const cells = (tag: string, values: string[]) =>
     values.map((value) => `<${tag}>${escape(value)}</${tag}>`).join('');
+  return `<table class="${className}"><thead><tr>${cells('th', header)}</tr></thead><tbody>${rows
+    .map((row) => `<tr>${cells('td', row)}</tr>`)
+    .join('')}</tbody></table>`;
+}
+
+/** The four experiments side by side: the question the run answers, first. */
+function headlineTable(results: Results): string {
   const skipped = results.comparison.skipped
     .map((line) => `<p class="sub">Not run: ${escape(line)}.</p>`)
     .join('');
-  return `<table class="headline-table"><thead><tr>${cells('th', header)}</tr></thead><tbody>${rows
-    .map((row) => `<tr>${cells('td', row)}</tr>`)
-    .join('')}</tbody></table>${skipped}`;
+  return `${htmlTable(headlineRows(results), 'headline-table')}${skipped}`;
+}
+
+function projectionSection(results: Results): string {
+  const projection = projectionRows(results.comparison);
+  if (!projection) return '';
+  const check = projectionCheckRows(results.comparison);
+  const formulas = projectionFormulas(results.comparison)
+    .map((line) => `<li>${escape(line)}</li>`)
+    .join('');
+  return `<h2>Capacity per core, and on a bigger host</h2>
+<p>What a request cost each target's processes (k6 apart) at the highest rate it sustained, and what that buys with N cores for the server and the load generator on another machine:</p>
+${htmlTable(projection, 'projection-table')}
+<ul class="notes">${formulas}</ul>
+${check ? `<p>The projection checked on this machine:</p>${htmlTable(check, 'projection-check-table')}` : ''}`;
 }
 
 function headline(results: Results): string {
@@ -148,6 +171,7 @@ export function renderHtml(results: Results): string {
 <p class="sub">${escape(settings.started_at)} · ${escape(machine.k6)} · ${machine.cores} cores (${escape(machine.cpu_model)}), ${machine.memory_gb} GB · node ${escape(machine.node)}</p>
 ${banner ? `<p class="banner">${escape(banner)}</p>` : ''}
 ${headlineTable(results)}
+${projectionSection(results)}
 <h2>The experiments</h2>
 ${experimentCharts(results.comparison)}
 <h2>At fixed arrival rates</h2>

@@ -3,6 +3,13 @@ import { busyBanner } from './busy-banner.ts';
 import { capacityBudgetsMs } from './capacity-budgets.ts';
 import type { Results } from './results.ts';
 import { ratioOf, throughputRatio } from './report-figures.ts';
+import {
+  projectionCheckRows,
+  projectionFormulas,
+  projectionHeadlineRows,
+  projectionRows,
+  type Rows,
+} from './projection-tables.ts';
 
 export function comparisonTable(results: Results): string {
   const targets = Object.keys(results.targets);
@@ -30,9 +37,7 @@ export function comparisonTable(results: Results): string {
     }
     return cells;
   });
-  return [header, header.map(() => '---'), ...rows]
-    .map((cells) => `| ${cells.join(' | ')} |`)
-    .join('\n');
+  return markdownTable({ header, rows });
 }
 
 const thousands = (value: number) => Math.round(value).toLocaleString('en-US');
@@ -84,7 +89,11 @@ export function headlineRows(results: Results): { header: string[]; rows: string
           c.recovered_ms === null
             ? 'never answered again'
             : `answering after ${seconds(c.recovered_ms)}`;
-        return `${thousands(c.failed)} of ${thousands(c.requests)}, ${back}`;
+        const held =
+          c.lost_in_flight > 0
+            ? ` (${thousands(c.lost_in_flight)} a refresh the killed process held)`
+            : '';
+        return `${thousands(c.failed)} of ${thousands(c.requests)}${held}, ${back}`;
       }),
       row('brute force: guesses hashed', (t) => {
         const b = comparison.bruteforce[t];
@@ -100,16 +109,36 @@ export function headlineRows(results: Results): { header: string[]; rows: string
       }),
     );
   }
+  for (const { label, cells, versus } of projectionHeadlineRows(comparison, targets)) {
+    rows.push([label, ...cells, ...(targets.length === 2 ? [versus] : [])]);
+  }
   return { header, rows };
 }
 
+export const markdownTable = ({ header, rows }: Rows): string =>
+  [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+
 export function headlineTable(results: Results): string {
-  const { header, rows } = headlineRows(results);
-  const table = [header, header.map(() => '---'), ...rows].map(
-    (cells) => `| ${cells.join(' | ')} |`,
-  );
   const skipped = results.comparison.skipped.map((line) => `\nNot run: ${line}.`);
-  return [...table, ...skipped].join('\n');
+  return [markdownTable(headlineRows(results)), ...skipped].join('\n');
+}
+
+/** Capacity per core, projected to bigger hosts, and the projection's check: the report's section. */
+export function projectionSection(results: Results): string {
+  const projection = projectionRows(results.comparison);
+  if (!projection) return '';
+  const check = projectionCheckRows(results.comparison);
+  return `## Capacity per core, and on a bigger host
+
+What a request cost each target's processes (k6 apart) at the highest rate it sustained, and what
+that buys with N cores for the server and the load generator on another machine:
+
+${markdownTable(projection)}
+
+${projectionFormulas(results.comparison)
+  .map((line) => `- ${line}`)
+  .join('\n')}
+${check ? `\nThe projection checked on this machine:\n\n${markdownTable(check)}\n` : ''}`;
 }
 
 export function renderMarkdown(results: Results): string {
@@ -119,6 +148,7 @@ export function renderMarkdown(results: Results): string {
 ${banner ? `\n> **${banner}**\n` : ''}
 ${headlineTable(results)}
 
+${projectionSection(results)}
 At fixed arrival rates:
 
 ${comparisonTable(results)}

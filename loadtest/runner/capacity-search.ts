@@ -8,14 +8,16 @@
  * step's figures are k6's own summary of it.
  *
  * On a machine where k6 shares the cores with the target, k6 may run out of CPU before the
- * target does; the CPU k6 used is measured on every step and the finding says so.
+ * target does; the CPU k6 used is measured on every step and the finding says so. The CPU the
+ * target's own processes used is measured too, per request, where the run can see them.
  */
 import { cpus } from 'node:os';
 import { mkdirSync } from 'node:fs';
 import { capacityBudgetsMs } from '../report/capacity-budgets.ts';
-import type { CapacityFinding, CapacityStep } from '../report/results.ts';
+import type { CapacityFinding, CapacityStep, StepCpu } from '../report/results.ts';
 import { k6ErrorMessage, runK6, thresholdsCrossed } from './run-k6.ts';
-import { readSummary } from './scenario-result.ts';
+import { allRequests, readSummary } from './scenario-result.ts';
+import { coresIn, targetCpu, type TargetCpu } from './target-processes.ts';
 
 export type CapacityScenario = 'hello' | 'mixed';
 
@@ -31,10 +33,18 @@ export interface CapacityOptions {
   maxDoublings: number;
   refinements: number;
   say: (line: string) => void;
+  /** The target's root processes, for its CPU; unset for a --target stack. */
+  processes?: () => number[];
+  /** Cores k6 runs on (a taskset list); unset: any. */
+  k6Cores?: string;
 }
 
-/** k6 at half the machine's CPU or more: beyond that the load generator, not the target, is measured. */
-const k6Saturated = (share: number) => share >= 0.5;
+/**
+ * k6 at half the machine's CPU or more, or at 90% of the cores it was pinned to: beyond that
+ * the load generator, not the target, is measured.
+ */
+export const k6Saturated = (share: number, k6Cores?: string): boolean =>
+  k6Cores === undefined ? share >= 0.5 : share * cpus().length >= 0.9 * coresIn(k6Cores);
 
 function failedOn(step: Omit<CapacityStep, 'passed' | 'failed_on'>, budgetMs: number) {
   if (step.error_rate >= 0.01) return `errors (${(step.error_rate * 100).toFixed(1)}%)`;
@@ -45,12 +55,32 @@ function failedOn(step: Omit<CapacityStep, 'passed' | 'failed_on'>, budgetMs: nu
   return null;
 }
 
+/** CPU seconds spent between two readings, for `requests` in `wallSeconds`. */
+function spent(
+  before: TargetCpu,
+  after: TargetCpu,
+  requests: number,
+  wallSeconds: number,
+): StepCpu {
+  const seconds = (key: keyof TargetCpu) => Math.round((after[key] - before[key]) * 1000) / 1000;
+  return {
+    requests,
+    wall_s: Math.round(wallSeconds * 1000) / 1000,
+    total_s: seconds('total'),
+    app_s: seconds('app'),
+    nginx_s: seconds('nginx'),
+    js_s: seconds('js'),
+  };
+}
+
 async function runStep(
   scenario: CapacityScenario,
   rate: number,
   options: CapacityOptions,
 ): Promise<CapacityStep> {
+  const cpuBefore = options.processes && targetCpu(options.processes());
   const outcome = await runK6(options.k6, {
+    cores: options.k6Cores,
     script: `scenarios/${scenario}.ts`,
     name: `capacity-${scenario}-${rate}`,
     url: options.url,
@@ -70,6 +100,7 @@ async function runStep(
       `k6 could not run ${scenario} against ${options.url} (exit ${outcome.exitCode}, a capacity step): ${k6ErrorMessage(outcome.stderr) ?? 'no output'}`,
     );
   }
+  const cpuAfter = options.processes && targetCpu(options.processes());
   const figures = readSummary(outcome.summaryFile, options.stepSeconds);
   const measured = {
     offered_rps: rate,
@@ -79,6 +110,11 @@ async function runStep(
     error_rate: figures.error_rate,
     k6_cpu_share:
       Math.round((outcome.cpuSeconds / outcome.wallSeconds / cpus().length) * 100) / 100,
+    // The whole k6 run, warm-up included, against every request it sent.
+    target_cpu:
+      cpuBefore && cpuAfter
+        ? spent(cpuBefore, cpuAfter, allRequests(outcome.summaryFile), outcome.wallSeconds)
+        : null,
   };
   const failed = failedOn(measured, capacityBudgetsMs[scenario]);
   return { ...measured, passed: failed === null, failed_on: failed };
@@ -93,8 +129,9 @@ export async function searchCapacity(
   const step = async (rate: number) => {
     const result = await runStep(scenario, rate, options);
     steps.push(result);
+    const cpu = result.target_cpu ? `, the target ${result.target_cpu.total_s} s of CPU` : '';
     options.say(
-      `  ${scenario} at ${rate} req/s: ${result.achieved_rps} req/s, p95 ${result.p95_ms} ms, k6 ${Math.round(result.k6_cpu_share * 100)}% of the CPU${result.failed_on ? ` — failed on ${result.failed_on}` : ''}`,
+      `  ${scenario} at ${rate} req/s: ${result.achieved_rps} req/s, p95 ${result.p95_ms} ms, k6 ${Math.round(result.k6_cpu_share * 100)}% of the CPU${cpu}${result.failed_on ? ` — failed on ${result.failed_on}` : ''}`,
     );
     return result;
   };
@@ -123,18 +160,23 @@ export async function searchCapacity(
     rps: good ? good.achieved_rps : null,
     p95_ms: good ? good.p95_ms : null,
     p99_ms: good ? good.p99_ms : null,
-    stopped_by: stoppedBy(bad, steps),
+    stopped_by: stoppedBy(bad, steps, options.k6Cores),
+    k6_limited: bad !== undefined && k6Saturated(bad.k6_cpu_share, options.k6Cores),
     steps,
   };
 }
 
-function stoppedBy(bad: CapacityStep | undefined, steps: CapacityStep[]): string {
+function stoppedBy(
+  bad: CapacityStep | undefined,
+  steps: CapacityStep[],
+  k6Cores: string | undefined,
+): string {
   if (!bad) {
     const top = steps.at(-1)?.offered_rps ?? 0;
     return `nothing within the search: every step passed, up to ${top} req/s`;
   }
   const reason = bad.failed_on ?? 'an unknown reason';
-  return k6Saturated(bad.k6_cpu_share)
-    ? `${reason}, with k6 using ${Math.round(bad.k6_cpu_share * 100)}% of the CPU: the load generator ran out of CPU as much as the target`
+  return k6Saturated(bad.k6_cpu_share, k6Cores)
+    ? `${reason}, with k6 using ${Math.round(bad.k6_cpu_share * 100)}% of the machine's CPU: the load generator ran out of CPU as much as the target`
     : reason;
 }

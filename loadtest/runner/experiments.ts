@@ -51,7 +51,7 @@ export interface ExperimentRun {
 }
 
 /** What the capacity search needs: no steady rate or attack rate, which it finds out itself. */
-type CapacityRun = Omit<ExperimentRun, 'rate' | 'attackRate'>;
+export type CapacityRun = Omit<ExperimentRun, 'rate' | 'attackRate'>;
 
 export const emptyComparison = (): Comparison => ({
   capacity: {},
@@ -59,19 +59,33 @@ export const emptyComparison = (): Comparison => ({
   deploy: {},
   crash: {},
   bruteforce: {},
+  projection: null,
+  projection_check: {},
   skipped: [],
 });
 
-async function measureCapacity(run: CapacityRun, target: string, url: string, into: Comparison) {
+/** What every capacity search of a run shares, whichever target and cores it measures. */
+export const searchOptions = (run: CapacityRun) => ({
+  k6: run.k6,
+  env: run.env,
+  stepSeconds: run.lengths.capacityStepSeconds,
+  maxDoublings: run.lengths.capacityDoublings,
+  refinements: run.lengths.capacityRefinements,
+  say: run.say,
+});
+
+async function measureCapacity(
+  run: CapacityRun,
+  target: string,
+  url: string,
+  processes: (() => number[]) | undefined,
+  into: Comparison,
+) {
   const options = {
-    k6: run.k6,
+    ...searchOptions(run),
     url,
     outDir: join(run.dir, 'k6', target, 'capacity'),
-    env: run.env,
-    stepSeconds: run.lengths.capacityStepSeconds,
-    maxDoublings: run.lengths.capacityDoublings,
-    refinements: run.lengths.capacityRefinements,
-    say: run.say,
+    processes,
   };
   run.say(
     `${target} · capacity: constant-rate steps of ${options.stepSeconds} s, doubling, then halving the interval`,
@@ -85,14 +99,18 @@ async function measureCapacity(run: CapacityRun, target: string, url: string, in
   );
 }
 
-/** Each target's capacity, searched one target after the other. */
+/**
+ * Each target's capacity, searched one target after the other; `processes`, where the run
+ * started the targets, lets each step read what a request cost them.
+ */
 export async function capacities(
   run: CapacityRun,
   urls: Record<string, string>,
+  processes?: Record<string, () => number[]>,
 ): Promise<Comparison> {
   const comparison = emptyComparison();
   for (const [target, url] of Object.entries(urls)) {
-    await measureCapacity(run, target, url, comparison);
+    await measureCapacity(run, target, url, processes?.[target], comparison);
   }
   return comparison;
 }

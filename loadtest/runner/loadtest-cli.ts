@@ -23,11 +23,12 @@ import { describeMachine } from './machine.ts';
 import { k6ErrorMessage, runK6, thresholdsCrossed } from './run-k6.ts';
 import { readSummary, readTimeSeries } from './scenario-result.ts';
 import type { Results, ScenarioFigures } from '../report/results.ts';
-import { comparisonTable, headlineTable } from '../report/render-markdown.ts';
+import { comparisonTable, headlineTable, projectionSection } from '../report/render-markdown.ts';
 import { capacities, experimentLengths, localEvents, remoteEvents } from './experiments.ts';
 import { watchMachineLoad } from './machine-load.ts';
 import { busyBanner } from '../report/busy-banner.ts';
 import { chooseRate, type RateChoice } from './rate-choice.ts';
+import { checkProjection, projectCapacities } from './projection-check.ts';
 import { reportDir, writeReport } from '../report/write-report.ts';
 
 /** LOADTEST_REPORTS_DIR moves the reports elsewhere (the tests keep theirs apart). */
@@ -176,14 +177,22 @@ function resultsFrame(
 /** Latency thresholds crossed are findings; errors and dropped requests are failures. */
 const isLatency = (problem: string) => /threshold crossed: http_req_duration/.test(problem);
 
-/** What the stack promises and a run checks: no request lost to its deploy or to a crash. */
+/**
+ * What the stack promises and a run checks: no request lost to its deploy, and none to a crash
+ * but the refreshes the killed worker held (no server can answer those, nor resend them).
+ */
 function stackFailures(comparison: Results['comparison']): string[] {
-  const prod = { deploy: comparison.deploy.prod, crash: comparison.crash.prod };
-  return Object.entries(prod).flatMap(([event, figures]) =>
-    figures && figures.failed > 0
-      ? [`prod · ${event}: ${figures.failed} of ${figures.requests} requests failed`]
-      : [],
-  );
+  const { deploy, crash } = { deploy: comparison.deploy.prod, crash: comparison.crash.prod };
+  const failures: string[] = [];
+  if (deploy && deploy.failed > 0) {
+    failures.push(`prod · deploy: ${deploy.failed} of ${deploy.requests} requests failed`);
+  }
+  if (crash && crash.failed > crash.lost_in_flight) {
+    failures.push(
+      `prod · crash: ${crash.failed} of ${crash.requests} requests failed, ${crash.lost_in_flight} of them in flight on the killed worker`,
+    );
+  }
+  return failures;
 }
 
 async function main(settings: LoadtestSettings): Promise<void> {
@@ -216,10 +225,15 @@ async function main(settings: LoadtestSettings): Promise<void> {
     };
     const lengths = experimentLengths[settings.quick ? 'quick' : 'full'];
     // Capacity first: the fixed rates are chosen from it.
-    const comparison = await capacities(
-      { k6: k6.binary, dir, env: credentials, lengths, say },
-      targets.urls,
-    );
+    const capacityRun = { k6: k6.binary, dir, env: credentials, lengths, say };
+    const comparison = await capacities(capacityRun, targets.urls, local?.processes);
+    if (local) {
+      comparison.projection = projectCapacities(comparison, [
+        cpus().length,
+        settings.coresForProjection,
+      ]);
+      await checkProjection(capacityRun, local, comparison);
+    }
     const rate = chooseRate(comparison.capacity, settings.rate, settings.scenarios);
     say(rate.why);
     const env = {
@@ -255,7 +269,7 @@ async function main(settings: LoadtestSettings): Promise<void> {
     const banner = busyBanner(results.machine.others_cpu);
     writeReport(dir, reportsRoot, results);
     console.log(
-      `\n${banner ? `${banner}\n\n` : ''}${headlineTable(results)}\n\n${comparisonTable(results)}\n`,
+      `\n${banner ? `${banner}\n\n` : ''}${headlineTable(results)}\n\n${projectionSection(results)}\n${comparisonTable(results)}\n`,
     );
     say(`report: ${join(dir, 'report.html')} (also loadtest/reports/latest/)`);
     const failures = [...problems.filter((p) => !isLatency(p)), ...stackFailures(comparison)];

@@ -22,6 +22,8 @@ export interface K6Run {
   onProgress?: (elapsedSeconds: number) => void;
   /** More of k6's flags, such as --local-ips. */
   flags?: string[];
+  /** Cores k6 may run on, as taskset lists them ("1"); unset: any. */
+  cores?: string;
 }
 
 export interface K6Outcome {
@@ -45,7 +47,11 @@ export function runK6(binary: string, run: K6Run): Promise<K6Outcome> {
   args.push(...(run.flags ?? []), join(projectRoot, 'loadtest', 'k6', run.script));
   // k6 is the only child the runner waits for while it runs: what its children used grows by k6's.
   const cpuBefore = waitedChildrenCpuSeconds();
-  const child = spawn(binary, args, {
+  // taskset execs k6 in its own place: still the one child waited for.
+  const [command, commandArgs] = run.cores
+    ? ['taskset', ['--cpu-list', run.cores, binary, ...args]]
+    : [binary, args];
+  const child = spawn(command, commandArgs, {
     env: {
       ...process.env,
       ...run.env,

@@ -32,6 +32,10 @@ export function readSamples<const K extends string>(
   });
 }
 
+/** Every request k6 sent, warm-up and setup() included: what the target spent CPU on. */
+export const allRequests = (file: string): number =>
+  readSummaryMetrics(file).http_reqs?.values.count ?? 0;
+
 /** Only the `measure` scenario counts: the warm-up is left out of every figure. */
 export function readSummary(file: string, measuredSeconds: number): ScenarioFigures {
   const metrics = readSummaryMetrics(file) as Record<string, SummaryMetric>;

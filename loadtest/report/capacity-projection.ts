@@ -1,0 +1,111 @@
+/**
+ * What each target would serve on a host with N cores for the server and the load generator
+ * elsewhere, from the CPU a request cost it here. A target serves at most as many requests as
+ * its cores can pay for, and at most as many as its JavaScript threads can run, one core each:
+ *
+ *   rps(N) = min(threads(N) × 10⁶ ÷ JS µs, cores(N) × 10⁶ ÷ total µs)
+ *
+ * The dev server is one process: one JavaScript thread, and libuv's pool of four more for the
+ * password hashes, so at most five cores. The stack runs one pm2 worker per core, behind nginx,
+ * whose CPU is in the total. What it leaves out, the report says: locks (SQLite takes one
+ * writer at a time), the network, memory.
+ */
+import type { CapacityFinding, CpuCost, ProjectedCapacity } from './results.ts';
+
+/** Node's default UV_THREADPOOL_SIZE: the threads crypto.scrypt runs on. */
+const libuvPool = 4;
+
+interface Shape {
+  threads: (cores: number) => number;
+  cores: (cores: number) => number;
+  formula: string;
+}
+
+export const shapes = {
+  dev: {
+    threads: () => 1,
+    cores: (cores) => Math.min(cores, 1 + libuvPool),
+    formula: `one process: min(10⁶ ÷ JS µs, min(N, ${1 + libuvPool}) × 10⁶ ÷ total µs), its JavaScript on one thread and its password hashes on libuv’s ${libuvPool}`,
+  },
+  prod: {
+    threads: (cores) => cores,
+    cores: (cores) => cores,
+    formula:
+      'N pm2 workers behind nginx: min(N × 10⁶ ÷ JS µs, N × 10⁶ ÷ total µs), the total counting the workers, nginx and pm2',
+  },
+} satisfies Record<string, Shape>;
+
+/** How a local target uses a host's cores; undefined for a stack this run did not start. */
+export const shapeOf = (target: string): Shape | undefined =>
+  (shapes as Record<string, Shape | undefined>)[target];
+
+const fields = [
+  ['total_us', 'total_s'],
+  ['app_us', 'app_s'],
+  ['nginx_us', 'nginx_s'],
+  ['js_us', 'js_s'],
+] as const;
+
+/** Least squares: the slope of y over x. */
+function slope(points: [number, number][]): number {
+  const mean = (pick: (p: [number, number]) => number) =>
+    points.reduce((sum, p) => sum + pick(p), 0) / points.length;
+  const [mx, my] = [mean((p) => p[0]), mean((p) => p[1])];
+  const sxx = points.reduce((sum, [x]) => sum + (x - mx) ** 2, 0);
+  const sxy = points.reduce((sum, [x, y]) => sum + (x - mx) * (y - my), 0);
+  return sxx > 0 ? sxy / sxx : NaN;
+}
+
+/**
+ * What one more request costs, in µs: the slope of CPU over requests through the passing steps
+ * (each step is as long as the others, so what every step spends alike falls out), where three
+ * or more passed; else the highest passing step's CPU over its requests (the first step's where
+ * none passed). Null where no step saw the target's processes.
+ */
+export function costOf(finding: CapacityFinding): CpuCost | null {
+  const seen = finding.steps.filter((step) => step.target_cpu && step.target_cpu.requests > 0);
+  const passed = seen.filter((step) => step.passed);
+  const through = passed.length > 0 ? passed : seen.slice(0, 1);
+  const top = through.at(-1);
+  const topCpu = top?.target_cpu;
+  if (!top || !topCpu) return null;
+  const cpu = through.flatMap((step) => (step.target_cpu ? [step.target_cpu] : []));
+  const slopes = fields.map(([, key]) => slope(cpu.map((c) => [c.requests, c[key]])));
+  // Two steps draw a line through a cold start's noise, and a noisy search can draw a part
+  // flat or falling: then the top step's own ratio, setup() and idle work included.
+  const drawn = cpu.length >= 3 && (slopes[0] ?? 0) > 0 && slopes.every((value) => value >= 0);
+  const us = Object.fromEntries(
+    fields.map(([to, from], i) => {
+      const seconds = drawn ? (slopes[i] ?? 0) : topCpu[from] / topCpu.requests;
+      return [to, Math.max(0, Math.round(seconds * 1e6))];
+    }),
+  ) as Record<(typeof fields)[number][0], number>;
+  if (us.total_us <= 0) return null;
+  // Each part is within the whole at every step; slopes drawn apart can cross by noise.
+  us.app_us = Math.min(us.app_us, us.total_us);
+  us.nginx_us = Math.min(us.nginx_us, us.total_us - us.app_us);
+  us.js_us = Math.min(us.js_us, us.app_us);
+  return {
+    steps: drawn ? cpu.length : 1,
+    at_rps: Math.max(...through.map((step) => step.achieved_rps)),
+    per_request: us,
+    requests_per_core_second: Math.round(1e6 / us.total_us),
+    k6_cpu_share: top.k6_cpu_share,
+  };
+}
+
+/** Requests a second `shape` would serve at `cost` with `cores` for the server alone. */
+export function projectedRps(shape: Shape, cost: CpuCost, cores: number): number {
+  const { js_us: js, total_us: total } = cost.per_request;
+  const byThreads = js > 0 ? (shape.threads(cores) * 1e6) / js : Infinity;
+  return Math.floor(Math.min(byThreads, (shape.cores(cores) * 1e6) / total));
+}
+
+export function project(
+  shape: Shape,
+  finding: CapacityFinding,
+  cores: number[],
+): ProjectedCapacity | null {
+  const cost = costOf(finding);
+  return cost && { cost, rps: cores.map((n) => projectedRps(shape, cost, n)) };
+}

@@ -1,0 +1,124 @@
+/**
+ * The projection set against what this machine measures. Each local target is pinned to one
+ * core with taskset, k6 to another, and its capacity searched again: the projection for one
+ * core, from the CPU a request cost in the main search, is the prediction. The main search,
+ * where the target shared every core with k6, is checked too, against the cores k6 left it.
+ */
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { costOf, project, projectedRps, shapeOf, shapes } from '../report/capacity-projection.ts';
+import type {
+  CapacityFinding,
+  CapacityStep,
+  Comparison,
+  Projection,
+  ProjectionCheckRow,
+} from '../report/results.ts';
+import { searchCapacity, type CapacityOptions, type CapacityScenario } from './capacity-search.ts';
+import { searchOptions, type CapacityRun } from './experiments.ts';
+import type { LocalTargets } from './local-targets.ts';
+import { allCores, pinTarget } from './target-processes.ts';
+
+const scenarios: CapacityScenario[] = ['hello', 'mixed'];
+
+/** Each target's capacity projected to `cores` (this machine's, and the count asked for). */
+export function projectCapacities(comparison: Comparison, cores: number[]): Projection {
+  const targets: Projection['targets'] = {};
+  for (const [target, search] of Object.entries(comparison.capacity_search)) {
+    const shape = shapeOf(target);
+    if (!shape) continue;
+    targets[target] = {
+      formula: shape.formula,
+      hello: project(shape, search.hello, cores),
+      mixed: project(shape, search.mixed, cores),
+    };
+  }
+  return { cores, targets };
+}
+
+const round1 = (value: number) => Math.round(value * 10) / 10;
+
+/** The step that ended a search: the lowest rate that failed, or the highest when none did. */
+function endingStep(finding: CapacityFinding): CapacityStep | undefined {
+  const failed = finding.steps.filter((step) => !step.passed);
+  const byRate = (a: CapacityStep, b: CapacityStep) => a.offered_rps - b.offered_rps;
+  return failed.length > 0 ? failed.sort(byRate)[0] : [...finding.steps].sort(byRate).at(-1);
+}
+
+/** Cores the target and k6 kept busy at the step that ended `finding`. */
+function coresUsed(finding: CapacityFinding) {
+  const step = endingStep(finding);
+  const cpu = step?.target_cpu;
+  return {
+    target_cores_used: cpu && cpu.wall_s > 0 ? round1(cpu.total_s / cpu.wall_s) : null,
+    k6_cores_used: round1((step?.k6_cpu_share ?? 0) * cpus().length),
+  };
+}
+
+/** The searches with the target on core 0 and k6 on core 1, then every core given back. */
+async function pinnedSearches(
+  options: Omit<CapacityOptions, 'outDir'>,
+  roots: () => number[],
+  outDir: string,
+): Promise<Record<CapacityScenario, CapacityFinding>> {
+  pinTarget(roots(), '0');
+  try {
+    const pinned = { ...options, outDir, k6Cores: '1' };
+    return {
+      hello: await searchCapacity('hello', pinned),
+      mixed: await searchCapacity('mixed', pinned),
+    };
+  } finally {
+    pinTarget(roots(), allCores());
+  }
+}
+
+export async function checkProjection(
+  run: CapacityRun,
+  local: LocalTargets,
+  comparison: Comparison,
+): Promise<void> {
+  const machineCores = cpus().length;
+  if (machineCores < 2) {
+    comparison.skipped.push(
+      `the projection's check: it pins a target to one core and k6 to another, and this machine has ${machineCores}`,
+    );
+    return;
+  }
+  for (const target of ['dev', 'prod'] as const) {
+    const shape = shapes[target];
+    const main = comparison.capacity_search[target];
+    if (!main) continue;
+    run.say(`${target} · projection check: the target on core 0 alone (taskset), k6 on core 1`);
+    const pinned = await pinnedSearches(
+      { ...searchOptions(run), url: local.urls[target], processes: local.processes[target] },
+      local.processes[target],
+      join(run.dir, 'k6', target, 'projection-check'),
+    );
+    const rows: Partial<Record<CapacityScenario, ProjectionCheckRow[]>> = {};
+    for (const scenario of scenarios) {
+      const cost = costOf(main[scenario]);
+      if (!cost) continue;
+      const left = round1(machineCores * (1 - cost.k6_cpu_share));
+      const row = (setup: string, cores: number, finding: CapacityFinding) => ({
+        setup,
+        cores,
+        predicted_rps: projectedRps(shape, cost, cores),
+        measured_rps: finding.rps,
+        lower_bound: finding.steps.every((step) => step.passed),
+        stopped_by: finding.stopped_by,
+        k6_limited: finding.k6_limited,
+        ...coresUsed(finding),
+      });
+      rows[scenario] = [
+        row('1 core (taskset), k6 on another', 1, pinned[scenario]),
+        row(
+          `${machineCores} cores shared with k6, which took ${round1(machineCores * cost.k6_cpu_share)}`,
+          left,
+          main[scenario],
+        ),
+      ];
+    }
+    comparison.projection_check[target] = rows;
+  }
+}
