@@ -10,7 +10,13 @@
  * whose CPU is in the total. What it leaves out, the report says: locks (SQLite takes one
  * writer at a time), the network, memory.
  */
-import type { CapacityFinding, CpuCost, ProjectedCapacity } from './results.ts';
+import type {
+  CapacityFinding,
+  Comparison,
+  CpuCost,
+  ProjectedCapacity,
+  Projection,
+} from './results.ts';
 
 /** Node's default UV_THREADPOOL_SIZE: the threads crypto.scrypt runs on. */
 const libuvPool = 4;
@@ -36,7 +42,7 @@ export const shapes = {
 } satisfies Record<string, Shape>;
 
 /** How a local target uses a host's cores; undefined for a stack this run did not start. */
-export const shapeOf = (target: string): Shape | undefined =>
+const shapeOf = (target: string): Shape | undefined =>
   (shapes as Record<string, Shape | undefined>)[target];
 
 const fields = [
@@ -101,11 +107,26 @@ export function projectedRps(shape: Shape, cost: CpuCost, cores: number): number
   return Math.floor(Math.min(byThreads, (shape.cores(cores) * 1e6) / total));
 }
 
-export function project(
+function project(
   shape: Shape,
   finding: CapacityFinding,
   cores: number[],
 ): ProjectedCapacity | null {
   const cost = costOf(finding);
   return cost && { cost, rps: cores.map((n) => projectedRps(shape, cost, n)) };
+}
+
+/** Each target's capacity projected to `cores` (this machine's, and the count asked for). */
+export function projectCapacities(comparison: Comparison, cores: number[]): Projection {
+  const targets: Projection['targets'] = {};
+  for (const [target, search] of Object.entries(comparison.capacity_search)) {
+    const shape = shapeOf(target);
+    if (!shape) continue;
+    targets[target] = {
+      formula: shape.formula,
+      hello: project(shape, search.hello, cores),
+      mixed: project(shape, search.mixed, cores),
+    };
+  }
+  return { cores, targets };
 }

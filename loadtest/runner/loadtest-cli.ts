@@ -28,7 +28,8 @@ import { capacities, experimentLengths, localEvents, remoteEvents } from './expe
 import { watchMachineLoad } from './machine-load.ts';
 import { busyBanner } from '../report/busy-banner.ts';
 import { chooseRate, type RateChoice } from './rate-choice.ts';
-import { checkProjection, projectCapacities } from './projection-check.ts';
+import { checkProjection } from './projection-check.ts';
+import { projectCapacities } from '../report/capacity-projection.ts';
 import { reportDir, writeReport } from '../report/write-report.ts';
 
 /** LOADTEST_REPORTS_DIR moves the reports elsewhere (the tests keep theirs apart). */

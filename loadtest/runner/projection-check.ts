@@ -6,12 +6,11 @@
  */
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { costOf, project, projectedRps, shapeOf, shapes } from '../report/capacity-projection.ts';
+import { costOf, projectedRps, shapes } from '../report/capacity-projection.ts';
 import type {
   CapacityFinding,
   CapacityStep,
   Comparison,
-  Projection,
   ProjectionCheckRow,
 } from '../report/results.ts';
 import { searchCapacity, type CapacityOptions, type CapacityScenario } from './capacity-search.ts';
@@ -20,21 +19,6 @@ import type { LocalTargets } from './local-targets.ts';
 import { allCores, pinTarget } from './target-processes.ts';
 
 const scenarios: CapacityScenario[] = ['hello', 'mixed'];
-
-/** Each target's capacity projected to `cores` (this machine's, and the count asked for). */
-export function projectCapacities(comparison: Comparison, cores: number[]): Projection {
-  const targets: Projection['targets'] = {};
-  for (const [target, search] of Object.entries(comparison.capacity_search)) {
-    const shape = shapeOf(target);
-    if (!shape) continue;
-    targets[target] = {
-      formula: shape.formula,
-      hello: project(shape, search.hello, cores),
-      mixed: project(shape, search.mixed, cores),
-    };
-  }
-  return { cores, targets };
-}
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
