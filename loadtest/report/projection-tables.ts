@@ -83,11 +83,13 @@ export function projectionFormulas(comparison: Comparison): string[] {
   );
 }
 
+const cores = (n: number | null) => (n === null ? '?' : `${String(n)} core${n === 1 ? '' : 's'}`);
+
 function measuredText(row: ProjectionCheckRow): string {
   const rps =
     row.measured_rps === null ? 'below the first step' : `${thousands(row.measured_rps)} req/s`;
   const measured = row.lower_bound ? `at least ${rps} (every step passed)` : rps;
-  const busy = `the target kept ${row.target_cores_used ?? '?'} cores busy, k6 ${row.k6_cores_used}`;
+  const busy = `the target kept ${cores(row.target_cores_used)} busy, k6 ${cores(row.k6_cores_used)}`;
   return row.k6_limited
     ? `${measured}; ${busy}: k6 ran out of CPU first, its limit, not the target’s`
     : `${measured}; ${busy}`;
@@ -102,7 +104,7 @@ export function projectionCheckRows(comparison: Comparison): Rows | undefined {
       (byScenario[scenario] ?? []).map((row) => [
         `${target} · ${scenarioLabels[scenario]}`,
         row.setup,
-        `${thousands(row.predicted_rps)} req/s on ${row.cores} core${row.cores === 1 ? '' : 's'}`,
+        `${thousands(row.predicted_rps)} req/s on ${cores(row.cores)}`,
         measuredText(row),
       ]),
     ),

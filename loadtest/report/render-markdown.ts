@@ -89,8 +89,9 @@ export function headlineRows(results: Results): { header: string[]; rows: string
           c.recovered_ms === null
             ? 'never answered again'
             : `answering after ${seconds(c.recovered_ms)}`;
+        // Only where it came back: a server that stays down fails everything after its death.
         const held =
-          c.lost_in_flight > 0
+          c.lost_in_flight > 0 && c.recovered_ms !== null
             ? ` (${thousands(c.lost_in_flight)} a refresh the killed process held)`
             : '';
         return `${thousands(c.failed)} of ${thousands(c.requests)}${held}, ${back}`;
