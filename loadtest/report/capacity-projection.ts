@@ -16,6 +16,7 @@ import type {
   CpuCost,
   ProjectedCapacity,
   Projection,
+  StepCpu,
 } from './results.ts';
 
 /** Node's default UV_THREADPOOL_SIZE: the threads crypto.scrypt runs on. */
@@ -63,12 +64,24 @@ function slope(points: [number, number][]): number {
 }
 
 /**
- * What one more request costs, in µs: the slope of CPU over requests through the passing steps
- * (each step is as long as the others, so what every step spends alike falls out), where three
- * or more passed; else the highest passing step's CPU over its requests (the first step's where
- * none passed). Null where no step saw the target's processes.
+ * How a scenario's cost is drawn from its steps. A GET /hello/ costs tens of µs, and each step's
+ * setup() login costs as much as thousands of them: the slope of CPU over requests leaves out
+ * what every step spends alike. A mixed request costs its share of logins, whose count varies
+ * from step to step (5% of requests, and each virtual user's first refresh): there a slope
+ * follows that noise, and all the passing steps' CPU over all their requests is steadier.
  */
-export function costOf(finding: CapacityFinding): CpuCost | null {
+export const costMethods = { hello: 'slope', mixed: 'pooled' } as const;
+
+type Method = (typeof costMethods)[keyof typeof costMethods];
+type Seconds = (typeof fields)[number][1];
+
+/**
+ * What a request costs a target, in µs, by `method` through the passing steps; where fewer
+ * than three passed for a slope, or it came out falling, the highest passing step's CPU over
+ * its requests (the first step's where none passed). Null where no step saw the target's
+ * processes.
+ */
+export function costOf(finding: CapacityFinding, method: Method): CpuCost | null {
   const seen = finding.steps.filter((step) => step.target_cpu && step.target_cpu.requests > 0);
   const passed = seen.filter((step) => step.passed);
   const through = passed.length > 0 ? passed : seen.slice(0, 1);
@@ -76,15 +89,17 @@ export function costOf(finding: CapacityFinding): CpuCost | null {
   const topCpu = top?.target_cpu;
   if (!top || !topCpu) return null;
   const cpu = through.flatMap((step) => (step.target_cpu ? [step.target_cpu] : []));
+  const sum = (pick: (c: StepCpu) => number) => cpu.reduce((total, c) => total + pick(c), 0);
   const slopes = fields.map(([, key]) => slope(cpu.map((c) => [c.requests, c[key]])));
-  // Two steps draw a line through a cold start's noise, and a noisy search can draw a part
-  // flat or falling: then the top step's own ratio, setup() and idle work included.
   const drawn = cpu.length >= 3 && (slopes[0] ?? 0) > 0 && slopes.every((value) => value >= 0);
+  const used: CpuCost['method'] = method === 'pooled' ? 'pooled' : drawn ? 'slope' : 'top step';
+  const secondsFor = (key: Seconds, i: number): number => {
+    if (used === 'slope') return slopes[i] ?? 0;
+    if (used === 'pooled') return sum((c) => c[key]) / sum((c) => c.requests);
+    return topCpu[key] / topCpu.requests;
+  };
   const us = Object.fromEntries(
-    fields.map(([to, from], i) => {
-      const seconds = drawn ? (slopes[i] ?? 0) : topCpu[from] / topCpu.requests;
-      return [to, Math.max(0, Math.round(seconds * 1e6))];
-    }),
+    fields.map(([to, from], i) => [to, Math.max(0, Math.round(secondsFor(from, i) * 1e6))]),
   ) as Record<(typeof fields)[number][0], number>;
   if (us.total_us <= 0) return null;
   // Each part is within the whole at every step; slopes drawn apart can cross by noise.
@@ -92,7 +107,8 @@ export function costOf(finding: CapacityFinding): CpuCost | null {
   us.nginx_us = Math.min(us.nginx_us, us.total_us - us.app_us);
   us.js_us = Math.min(us.js_us, us.app_us);
   return {
-    steps: drawn ? cpu.length : 1,
+    method: used,
+    steps: used === 'top step' ? 1 : cpu.length,
     at_rps: Math.max(...through.map((step) => step.achieved_rps)),
     per_request: us,
     requests_per_core_second: Math.round(1e6 / us.total_us),
@@ -110,9 +126,10 @@ export function projectedRps(shape: Shape, cost: CpuCost, cores: number): number
 function project(
   shape: Shape,
   finding: CapacityFinding,
+  method: Method,
   cores: number[],
 ): ProjectedCapacity | null {
-  const cost = costOf(finding);
+  const cost = costOf(finding, method);
   return cost && { cost, rps: cores.map((n) => projectedRps(shape, cost, n)) };
 }
 
@@ -124,8 +141,8 @@ export function projectCapacities(comparison: Comparison, cores: number[]): Proj
     if (!shape) continue;
     targets[target] = {
       formula: shape.formula,
-      hello: project(shape, search.hello, cores),
-      mixed: project(shape, search.mixed, cores),
+      hello: project(shape, search.hello, costMethods.hello, cores),
+      mixed: project(shape, search.mixed, costMethods.mixed, cores),
     };
   }
   return { cores, targets };

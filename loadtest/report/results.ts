@@ -79,12 +79,15 @@ export interface CpuPerRequest {
   js_us: number;
 }
 
-/**
- * What one more request costs a target: the slope of its CPU over the requests of the search's
- * passing steps, so what every step spends alike (setup()'s login, idle work) is left out.
- */
+/** What a request cost a target, drawn from the capacity search's passing steps. */
 export interface CpuCost {
-  /** The steps the slope was drawn through; 1: one step's CPU over its requests. */
+  /**
+   * slope: of CPU over requests, leaving out what every step spends alike (hello); pooled: all
+   * the steps' CPU over all their requests (mixed, whose logins vary by step); top step: one
+   * step's ratio, where too few passed for a slope.
+   */
+  method: 'slope' | 'pooled' | 'top step';
+  /** The steps it was drawn from. */
   steps: number;
   /** The highest rate among them. */
   at_rps: number;

@@ -6,7 +6,7 @@
  */
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { costOf, projectedRps, shapes } from '../report/capacity-projection.ts';
+import { costMethods, costOf, projectedRps, shapes } from '../report/capacity-projection.ts';
 import type {
   CapacityFinding,
   CapacityStep,
@@ -81,7 +81,7 @@ export async function checkProjection(
     );
     const rows: Partial<Record<CapacityScenario, ProjectionCheckRow[]>> = {};
     for (const scenario of scenarios) {
-      const cost = costOf(main[scenario]);
+      const cost = costOf(main[scenario], costMethods[scenario]);
       if (!cost) continue;
       const left = round1(machineCores * (1 - cost.k6_cpu_share));
       const row = (setup: string, cores: number, finding: CapacityFinding) => ({

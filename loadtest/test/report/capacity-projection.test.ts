@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { costOf, projectedRps, shapes } from '../../report/capacity-projection.ts';
+import { costMethods, costOf, projectedRps, shapes } from '../../report/capacity-projection.ts';
 import type { CapacityFinding, CapacityStep, CpuCost } from '../../report/results.ts';
 
 /** A 3 s step in which every request cost `us` µs, over a fixed `fixedS` s (setup's login, idle work). */
@@ -37,6 +37,7 @@ const finding = (steps: CapacityStep[]): CapacityFinding => ({
 });
 
 const cost = (total: number, js: number): CpuCost => ({
+  method: 'slope',
   steps: 3,
   at_rps: 1000,
   per_request: { total_us: total, app_us: total, nginx_us: 0, js_us: js },
@@ -53,9 +54,11 @@ describe('the CPU a request costs', () => {
         step(800, 100, true),
         step(1600, 300, false),
       ]),
+      'slope',
     );
     // 0.2 s a step would add 333 µs to each of 200 × 3 requests if divided instead.
     assert.deepEqual(found?.per_request, { total_us: 100, app_us: 75, nginx_us: 25, js_us: 50 });
+    assert.equal(found.method, 'slope');
     assert.equal(found.requests_per_core_second, 10_000);
     assert.equal(found.steps, 3);
     assert.equal(found.at_rps, 800);
@@ -64,12 +67,28 @@ describe('the CPU a request costs', () => {
   it('is the top step’s CPU over its requests where fewer than three passed, or the first’s where none did', () => {
     const one = costOf(
       finding([step(200, 300, true, 0), step(400, 100, true, 0), step(800, 900, false, 0)]),
+      'slope',
     );
     assert.equal(one?.per_request.total_us, 100);
     assert.equal(one.steps, 1);
+    assert.equal(one.method, 'top step');
     assert.equal(one.at_rps, 400);
-    const none = costOf(finding([step(200, 700, false, 0)]));
+    const none = costOf(finding([step(200, 700, false, 0)]), 'slope');
     assert.equal(none?.per_request.total_us, 700);
+  });
+
+  it('is all the passing steps’ CPU over all their requests for the mixed blend, whose logins vary by step', () => {
+    // 40 ms, then 20 ms, then 60 ms a request, as the logins fall: pooled, 45 ms.
+    const steps = [
+      step(10, 40_000, true, 0),
+      step(20, 20_000, true, 0),
+      step(40, 60_000, true, 0),
+      step(80, 90_000, false, 0),
+    ];
+    const pooled = costOf(finding(steps), costMethods.mixed);
+    assert.equal(pooled?.method, 'pooled');
+    assert.equal(pooled.per_request.total_us, 45_714);
+    assert.equal(pooled.steps, 3);
   });
 
   it('keeps each part within the whole, where slopes drawn apart cross by noise', () => {
@@ -77,12 +96,12 @@ describe('the CPU a request costs', () => {
     const last = steps[2]?.target_cpu;
     assert.ok(last);
     last.js_s += 0.05; // the JavaScript thread's slope now steeper than the total's
-    const us = costOf(finding(steps))?.per_request;
+    const us = costOf(finding(steps), 'slope')?.per_request;
     assert.ok(us && us.js_us <= us.app_us && us.app_us <= us.total_us, JSON.stringify(us));
   });
 
   it('is unknown where no step saw the target’s processes (a --target stack)', () => {
-    assert.equal(costOf(finding([{ ...step(200, 100, true), target_cpu: null }])), null);
+    assert.equal(costOf(finding([{ ...step(200, 100, true), target_cpu: null }]), 'slope'), null);
   });
 });
 
