@@ -233,7 +233,7 @@ async function main(settings: LoadtestSettings): Promise<void> {
         cpus().length,
         settings.coresForProjection,
       ]);
-      await checkProjection(capacityRun, local, comparison);
+      await checkProjection(capacityRun, local, comparison, machineLoad.meanSoFar());
     }
     const rate = chooseRate(comparison.capacity, settings.rate, settings.scenarios);
     say(rate.why);

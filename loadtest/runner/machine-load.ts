@@ -63,7 +63,7 @@ function otherShare(from: Sample, to: Sample): number {
 export async function watchMachineLoad(
   folders: string[],
   { probeSeconds = 2, everySeconds = 2 } = {},
-): Promise<{ stop: () => OtherLoad }> {
+): Promise<{ meanSoFar: () => number; stop: () => OtherLoad }> {
   const start = sample(folders);
   await sleep(probeSeconds * 1000);
   let last = sample(folders);
@@ -75,13 +75,14 @@ export async function watchMachineLoad(
     last = now;
   }, everySeconds * 1000);
   timer.unref();
+  const mean = () => shares.reduce((sum, share) => sum + share, 0) / (shares.length || 1);
   return {
+    meanSoFar: () => (shares.length > 0 ? mean() : before),
     stop: () => {
       clearInterval(timer);
       shares.push(otherShare(last, sample(folders)));
-      const mean = shares.reduce((sum, share) => sum + share, 0) / shares.length;
       const round = (share: number) => Math.round(share * 100) / 100;
-      return { before: round(before), mean: round(mean), peak: round(Math.max(...shares)) };
+      return { before: round(before), mean: round(mean()), peak: round(Math.max(...shares)) };
     },
   };
 }

@@ -57,10 +57,12 @@ async function pinnedSearches(
   }
 }
 
+/** `othersShare`: the machine's share other processes took so far, which the targets did not get. */
 export async function checkProjection(
   run: CapacityRun,
   local: LocalTargets,
   comparison: Comparison,
+  othersShare: number,
 ): Promise<void> {
   const machineCores = cpus().length;
   if (machineCores < 2) {
@@ -83,7 +85,10 @@ export async function checkProjection(
     for (const scenario of scenarios) {
       const cost = costOf(main[scenario], costMethods[scenario]);
       if (!cost) continue;
-      const left = round1(machineCores * (1 - cost.k6_cpu_share));
+      const k6Cores = round1(machineCores * cost.k6_cpu_share);
+      const otherCores = round1(machineCores * othersShare);
+      const left = Math.max(0.1, round1(machineCores - k6Cores - otherCores));
+      const others = otherCores >= 0.1 ? `, other processes ${String(otherCores)}` : '';
       const row = (setup: string, cores: number, finding: CapacityFinding) => ({
         setup,
         cores,
@@ -97,7 +102,7 @@ export async function checkProjection(
       rows[scenario] = [
         row('1 core (taskset), k6 on another', 1, pinned[scenario]),
         row(
-          `${machineCores} cores shared with k6, which took ${round1(machineCores * cost.k6_cpu_share)}`,
+          `${String(machineCores)} cores shared: k6 took ${String(k6Cores)}${others}`,
           left,
           main[scenario],
         ),

@@ -14,6 +14,8 @@ describe('the machine load a run reports', () => {
     try {
       const watch = await watchMachineLoad([projectRoot], { probeSeconds: 1, everySeconds: 1 });
       await sleep(3000);
+      // What the projection's check reads while the run goes on, before the run's end.
+      assert.ok(watch.meanSoFar() >= (1 / cpus().length) * 0.6, String(watch.meanSoFar()));
       const load = watch.stop();
       // One core of this machine's: a share of 1 / cores, less what the scheduler keeps back.
       const oneCore = 1 / cpus().length;
