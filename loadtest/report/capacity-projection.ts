@@ -111,7 +111,8 @@ export function costOf(finding: CapacityFinding, method: Method): CpuCost | null
     steps: used === 'top step' ? 1 : cpu.length,
     at_rps: Math.max(...through.map((step) => step.achieved_rps)),
     per_request: us,
-    requests_per_core_second: Math.round(1e6 / us.total_us),
+    // Whole requests, as the projection counts them.
+    requests_per_core_second: Math.floor(1e6 / us.total_us),
     k6_cpu_share: top.k6_cpu_share,
   };
 }
