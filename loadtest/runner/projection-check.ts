@@ -6,7 +6,7 @@
  */
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { costMethods, costOf, projectedRps, shapes } from '../report/capacity-projection.ts';
+import { projectedRps, shapes } from '../report/capacity-projection.ts';
 import type {
   CapacityFinding,
   CapacityStep,
@@ -83,7 +83,8 @@ export async function checkProjection(
     );
     const rows: Partial<Record<CapacityScenario, ProjectionCheckRow[]>> = {};
     for (const scenario of scenarios) {
-      const cost = costOf(main[scenario], costMethods[scenario]);
+      // The cost the projection drew, so the check tests that same figure.
+      const cost = comparison.projection?.targets[target]?.[scenario]?.cost;
       if (!cost) continue;
       const k6Cores = round1(machineCores * cost.k6_cpu_share);
       const otherCores = round1(machineCores * othersShare);
