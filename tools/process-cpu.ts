@@ -97,25 +97,24 @@ export function machineBusySeconds(): number {
   return (user + nice + system + irq + softirq + steal) / ticksPerSecond;
 }
 
-/** `roots` and every live process below them, however deep. */
-export function processTree(roots: number[]): number[] {
-  const parents = new Map<number, number>();
-  for (const [pid, times] of liveProcesses()) parents.set(pid, times.parent);
-  const inTree = new Set(roots.filter((pid) => parents.has(pid)));
+/**
+ * `roots` and every live process below them, however deep, each with the CPU seconds it has
+ * spent so far: one pass over /proc reads both.
+ */
+export function processTreeCpu(roots: number[]): Map<number, number> {
+  const live = new Map(liveProcesses());
+  const inTree = new Set(roots.filter((pid) => live.has(pid)));
   for (let grew = true; grew;) {
     grew = false;
-    for (const [pid, parent] of parents) {
-      if (!inTree.has(pid) && inTree.has(parent)) {
+    for (const [pid, times] of live) {
+      if (!inTree.has(pid) && inTree.has(times.parent)) {
         inTree.add(pid);
         grew = true;
       }
     }
   }
-  return [...inTree];
+  return new Map([...inTree].map((pid) => [pid, live.get(pid)?.ownSeconds ?? 0]));
 }
-
-/** CPU seconds of one process, all its threads; 0 once it has exited. */
-export const processCpuSeconds = (pid: number): number => processTimes(pid)?.ownSeconds ?? 0;
 
 /**
  * CPU seconds of a process's main thread alone (its thread id is its pid): in Node, the

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { mainThreadCpuSeconds, processCpuSeconds, processTree } from '../../tools/process-cpu.ts';
+import { mainThreadCpuSeconds, processTreeCpu } from '../../tools/process-cpu.ts';
 
 /** CPU seconds, split the way the projection needs them. */
 export interface TargetCpu {
@@ -37,15 +37,17 @@ export const appProcesses = (pids: number[]): number[] =>
   });
 
 export function targetCpu(roots: number[]): TargetCpu {
-  const pids = processTree(roots);
+  const tree = processTreeCpu(roots);
+  const pids = [...tree.keys()];
   const app = appProcesses(pids);
   const nginx = pids.filter((pid) => read(pid, 'comm').trim() === 'nginx');
   const sum = (chosen: number[], seconds: (pid: number) => number) =>
     chosen.reduce((total, pid) => total + seconds(pid), 0);
+  const own = (pid: number) => tree.get(pid) ?? 0;
   return {
-    total: sum(pids, processCpuSeconds),
-    app: sum(app, processCpuSeconds),
-    nginx: sum(nginx, processCpuSeconds),
+    total: sum(pids, own),
+    app: sum(app, own),
+    nginx: sum(nginx, own),
     js: sum(app, mainThreadCpuSeconds),
   };
 }
@@ -65,7 +67,7 @@ export const allCores = (): string => `0-${String(cpus().length - 1)}`;
  * what they start later inherits it.
  */
 export function pinTarget(roots: number[], cores: string): void {
-  for (const pid of processTree(roots)) {
+  for (const pid of processTreeCpu(roots).keys()) {
     const result = spawnSync(
       'taskset',
       ['--all-tasks', '--cpu-list', '--pid', cores, String(pid)],

@@ -5,7 +5,7 @@ import { cpus } from 'node:os';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { processTree } from '../../../tools/process-cpu.ts';
+import { processTreeCpu } from '../../../tools/process-cpu.ts';
 import {
   allCores,
   appProcesses,
@@ -13,6 +13,9 @@ import {
   pinTarget,
   targetCpu,
 } from '../../runner/target-processes.ts';
+
+/** The processes of a tree, as pinTarget and targetCpu see them. */
+const processTree = (roots: number[]) => [...processTreeCpu(roots).keys()];
 
 /**
  * A target as the load test sees one: a root process, named like the dev server's watcher,
