@@ -16,7 +16,7 @@ import { mkdirSync } from 'node:fs';
 import { capacityBudgetsMs } from '../report/capacity-budgets.ts';
 import type { CapacityFinding, CapacityStep, StepCpu } from '../report/results.ts';
 import { k6ErrorMessage, runK6, thresholdsCrossed } from './run-k6.ts';
-import { allRequests, readSummary } from './scenario-result.ts';
+import { allRequests, readSummary, round } from './scenario-result.ts';
 import { coresIn, targetCpu, type TargetCpu } from './target-processes.ts';
 
 export type CapacityScenario = 'hello' | 'mixed';
@@ -62,10 +62,10 @@ function spent(
   requests: number,
   wallSeconds: number,
 ): StepCpu {
-  const seconds = (key: keyof TargetCpu) => Math.round((after[key] - before[key]) * 1000) / 1000;
+  const seconds = (key: keyof TargetCpu) => round(after[key] - before[key], 3);
   return {
     requests,
-    wall_s: Math.round(wallSeconds * 1000) / 1000,
+    wall_s: round(wallSeconds, 3),
     total_s: seconds('total'),
     app_s: seconds('app'),
     nginx_s: seconds('nginx'),
@@ -108,8 +108,7 @@ async function runStep(
     p95_ms: figures.p95_ms,
     p99_ms: figures.p99_ms,
     error_rate: figures.error_rate,
-    k6_cpu_share:
-      Math.round((outcome.cpuSeconds / outcome.wallSeconds / cpus().length) * 100) / 100,
+    k6_cpu_share: round(outcome.cpuSeconds / outcome.wallSeconds / cpus().length),
     // The whole k6 run, warm-up included, against every request it sent.
     target_cpu:
       cpuBefore && cpuAfter

@@ -13,6 +13,7 @@ import {
   machineBusySeconds,
   waitedChildrenCpuSeconds,
 } from '../../tools/process-cpu.ts';
+import { round } from './scenario-result.ts';
 
 /** Shares of the whole machine's CPU (1 = every core), taken by other processes. */
 export interface OtherLoad {
@@ -81,7 +82,6 @@ export async function watchMachineLoad(
     stop: () => {
       clearInterval(timer);
       shares.push(otherShare(last, sample(folders)));
-      const round = (share: number) => Math.round(share * 100) / 100;
       return { before: round(before), mean: round(mean()), peak: round(Math.max(...shares)) };
     },
   };

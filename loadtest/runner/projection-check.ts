@@ -16,11 +16,10 @@ import type {
 import { searchCapacity, type CapacityOptions, type CapacityScenario } from './capacity-search.ts';
 import { searchOptions, type CapacityRun } from './experiments.ts';
 import type { LocalTargets } from './local-targets.ts';
+import { round } from './scenario-result.ts';
 import { allCores, pinTarget } from './target-processes.ts';
 
 const scenarios: CapacityScenario[] = ['hello', 'mixed'];
-
-const round1 = (value: number) => Math.round(value * 10) / 10;
 
 /** The step that ended a search: the lowest rate that failed, or the highest when none did. */
 function endingStep(finding: CapacityFinding): CapacityStep | undefined {
@@ -34,8 +33,8 @@ function coresUsed(finding: CapacityFinding) {
   const step = endingStep(finding);
   const cpu = step?.target_cpu;
   return {
-    target_cores_used: cpu && cpu.wall_s > 0 ? round1(cpu.total_s / cpu.wall_s) : null,
-    k6_cores_used: round1((step?.k6_cpu_share ?? 0) * cpus().length),
+    target_cores_used: cpu && cpu.wall_s > 0 ? round(cpu.total_s / cpu.wall_s, 1) : null,
+    k6_cores_used: round((step?.k6_cpu_share ?? 0) * cpus().length, 1),
   };
 }
 
@@ -86,9 +85,9 @@ export async function checkProjection(
       // The cost the projection drew, so the check tests that same figure.
       const cost = comparison.projection?.targets[target]?.[scenario]?.cost;
       if (!cost) continue;
-      const k6Cores = round1(machineCores * cost.k6_cpu_share);
-      const otherCores = round1(machineCores * othersShare);
-      const left = Math.max(0.1, round1(machineCores - k6Cores - otherCores));
+      const k6Cores = round(machineCores * cost.k6_cpu_share, 1);
+      const otherCores = round(machineCores * othersShare, 1);
+      const left = Math.max(0.1, round(machineCores - k6Cores - otherCores, 1));
       const others = otherCores >= 0.1 ? `, other processes ${String(otherCores)}` : '';
       const row = (setup: string, cores: number, finding: CapacityFinding) => ({
         setup,
