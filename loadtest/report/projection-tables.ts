@@ -2,6 +2,7 @@
  * The capacity per core, its projection to bigger hosts and the projection's check, as rows
  * that report.md, report.html and the run's output all show alike.
  */
+import { thousands } from './report-figures.ts';
 import type { Comparison, CpuCost, ProjectionCheckRow } from './results.ts';
 
 export interface Rows {
@@ -11,7 +12,6 @@ export interface Rows {
 
 const scenarioLabels = { hello: 'GET /hello/', mixed: 'mixed' } as const;
 const scenarios = ['hello', 'mixed'] as const;
-const thousands = (value: number) => Math.round(value).toLocaleString('en-US');
 
 export const costText = (cost: CpuCost): string =>
   `${thousands(cost.per_request.total_us)} µs (${thousands(cost.requests_per_core_second)} a core-second)`;

@@ -10,7 +10,7 @@ import {
 } from './projection-tables.ts';
 import type { Results } from './results.ts';
 import { barChart, lineChart, type Series } from './svg-charts.ts';
-import { ratioOf, targetColor } from './report-figures.ts';
+import { ratioOf, targetColor, thousands } from './report-figures.ts';
 
 const escape = (text: string) =>
   text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
@@ -66,7 +66,7 @@ function headline(results: Results): string {
   const cards = Object.entries(results.targets).map(([target, scenarios]) => {
     const hello = scenarios.hello;
     return hello
-      ? `<div class="card"><div class="what">${escape(target)}: GET /hello/</div><div class="big">${Math.round(hello.rps).toLocaleString('en-US')} req/s</div><div class="what">p95 ${hello.p95_ms} ms, errors ${(hello.error_rate * 100).toFixed(2)}%</div></div>`
+      ? `<div class="card"><div class="what">${escape(target)}: GET /hello/</div><div class="big">${thousands(hello.rps)} req/s</div><div class="what">p95 ${hello.p95_ms} ms, errors ${(hello.error_rate * 100).toFixed(2)}%</div></div>`
       : '';
   });
   if (ratio !== undefined) {

@@ -2,7 +2,7 @@
 import { busyBanner } from './busy-banner.ts';
 import { capacityBudgetsMs } from './capacity-budgets.ts';
 import type { Results } from './results.ts';
-import { ratioOf, throughputRatio } from './report-figures.ts';
+import { ratioOf, thousands, throughputRatio } from './report-figures.ts';
 import {
   projectionCheckRows,
   projectionFormulas,
@@ -40,7 +40,6 @@ export function comparisonTable(results: Results): string {
   return markdownTable({ header, rows });
 }
 
-const thousands = (value: number) => Math.round(value).toLocaleString('en-US');
 /** How many times the first is the second: the attack's cost to someone else's login. */
 const ratioText = (value: number, base: number) =>
   base > 0 ? `${(value / base).toFixed(1)}×` : '-';

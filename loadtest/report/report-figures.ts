@@ -1,6 +1,9 @@
 /** Figures and colours the markdown and HTML reports share. */
 import type { Results } from './results.ts';
 
+/** A whole number with thousands separated: 12,345. */
+export const thousands = (value: number): string => Math.round(value).toLocaleString('en-US');
+
 const palette = ['#2563eb', '#059669', '#7c3aed', '#db2777'];
 
 /** The dev server in amber, the production stack in blue, any other target after them. */
