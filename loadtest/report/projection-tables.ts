@@ -13,6 +13,14 @@ export interface Rows {
 const scenarioLabels = { hello: 'GET /hello/', mixed: 'mixed' } as const;
 const scenarios = ['hello', 'mixed'] as const;
 
+/** The section's words, the same in report.md, report.html and the run's output. */
+export const projectionWords = {
+  title: 'Capacity per core, and on a bigger host',
+  intro:
+    "What a request cost each target's processes (k6 apart), drawn from the capacity search's passing steps, and what that buys with N cores for the server and the load generator on another machine:",
+  check: 'The projection checked on this machine:',
+};
+
 export const costText = (cost: CpuCost): string =>
   `${thousands(cost.per_request.total_us)} µs (${thousands(cost.requests_per_core_second)} a core-second)`;
 

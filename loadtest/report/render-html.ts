@@ -6,6 +6,7 @@ import {
   projectionCheckRows,
   projectionFormulas,
   projectionRows,
+  projectionWords,
   type Rows,
 } from './projection-tables.ts';
 import type { Results } from './results.ts';
@@ -54,11 +55,11 @@ function projectionSection(results: Results): string {
   const formulas = projectionFormulas(results.comparison)
     .map((line) => `<li>${escape(line)}</li>`)
     .join('');
-  return `<h2>Capacity per core, and on a bigger host</h2>
-<p>What a request cost each target's processes (k6 apart) at the highest rate it sustained, and what that buys with N cores for the server and the load generator on another machine:</p>
+  return `<h2>${escape(projectionWords.title)}</h2>
+<p>${escape(projectionWords.intro)}</p>
 ${htmlTable(projection, 'projection-table')}
 <ul class="notes">${formulas}</ul>
-${check ? `<p>The projection checked on this machine:</p>${htmlTable(check, 'projection-check-table')}` : ''}`;
+${check ? `<p>${escape(projectionWords.check)}</p>${htmlTable(check, 'projection-check-table')}` : ''}`;
 }
 
 function headline(results: Results): string {

@@ -8,6 +8,7 @@ import {
   projectionFormulas,
   projectionHeadlineRows,
   projectionRows,
+  projectionWords,
   type Rows,
 } from './projection-tables.ts';
 
@@ -128,17 +129,16 @@ export function projectionSection(results: Results): string {
   const projection = projectionRows(results.comparison);
   if (!projection) return '';
   const check = projectionCheckRows(results.comparison);
-  return `## Capacity per core, and on a bigger host
+  return `## ${projectionWords.title}
 
-What a request cost each target's processes (k6 apart) at the highest rate it sustained, and what
-that buys with N cores for the server and the load generator on another machine:
+${projectionWords.intro}
 
 ${markdownTable(projection)}
 
 ${projectionFormulas(results.comparison)
   .map((line) => `- ${line}`)
   .join('\n')}
-${check ? `\nThe projection checked on this machine:\n\n${markdownTable(check)}\n` : ''}`;
+${check ? `\n${projectionWords.check}\n\n${markdownTable(check)}\n` : ''}`;
 }
 
 export function renderMarkdown(results: Results): string {
