@@ -21,7 +21,7 @@ export const projectionWords = {
   check: 'The projection checked on this machine:',
 };
 
-export const costText = (cost: CpuCost): string =>
+const costText = (cost: CpuCost): string =>
   `${thousands(cost.per_request.total_us)} µs (${thousands(cost.requests_per_core_second)} a core-second)`;
 
 /** The headline's rows: what a request cost each target, and the projection to the host asked for. */

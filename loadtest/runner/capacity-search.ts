@@ -43,7 +43,7 @@ export interface CapacityOptions {
  * k6 at half the machine's CPU or more, or at 90% of the cores it was pinned to: beyond that
  * the load generator, not the target, is measured.
  */
-export const k6Saturated = (share: number, k6Cores?: string): boolean =>
+const k6Saturated = (share: number, k6Cores?: string): boolean =>
   k6Cores === undefined ? share >= 0.5 : share * cpus().length >= 0.9 * coresIn(k6Cores);
 
 function failedOn(step: Omit<CapacityStep, 'passed' | 'failed_on'>, budgetMs: number) {

@@ -53,7 +53,7 @@ export interface ExperimentRun {
 /** What the capacity search needs: no steady rate or attack rate, which it finds out itself. */
 export type CapacityRun = Omit<ExperimentRun, 'rate' | 'attackRate'>;
 
-export const emptyComparison = (): Comparison => ({
+const emptyComparison = (): Comparison => ({
   capacity: {},
   capacity_search: {},
   deploy: {},
