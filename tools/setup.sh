@@ -118,6 +118,8 @@ if ! $host_only; then
     for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
     docker info >/dev/null 2>&1 || fail "dockerd did not answer within 60 s; its log says: $(tail -5 var/log/dockerd.log)"
   fi
+  # The swarm lab's registry, which serves the images to every node of the multi-node tests.
+  command -v docker-registry >/dev/null || apt_install docker-registry "the swarm lab's image registry"
   # Only root can debootstrap; elsewhere base-images says what is missing, if anything is.
   command -v debootstrap >/dev/null || [[ $(id -u) -ne 0 ]] || apt_install debootstrap "it builds the local Debian base image"
   "$node24" tools/base-images/build-base-images.ts --quiet

@@ -1,0 +1,224 @@
+/**
+ * A Docker Swarm of several nodes on this one machine: each node a Docker engine in network,
+ * mount and UTS namespaces of its own, cabled to a switch namespace, node 1 the manager, and a
+ * registry on the manager's address that every engine trusts. It never touches the machine's
+ * own engine, and `down` removes all of it by name, also what a crashed `up` left.
+ */
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { runTool } from '../../tools/run-tool.ts';
+import { cgroupsUsable, killGroup, removeCgroups } from './lab-cgroups.ts';
+import { engineReady, nodeDocker, startEngine } from './lab-engine.ts';
+import {
+  labFolder,
+  labNode,
+  labPrefix,
+  labRegistry,
+  maxNodes,
+  type LabNode,
+} from './lab-layout.ts';
+import {
+  cableNode,
+  labNamespaces,
+  makeSwitch,
+  removeNetwork,
+  setCable,
+  subnetTaken,
+} from './lab-network.ts';
+import { registryUp, removeRegistryTrust, startRegistry } from './lab-registry.ts';
+
+/** A lab the machine cannot hold, or one that is already up: one line each. */
+export class LabError extends Error {}
+
+/** What the Pulumi program is given to deploy on the lab. */
+export interface Lab {
+  nodes: LabNode[];
+  manager: LabNode;
+  /** The manager's engine: the program's `dockerHost`. */
+  dockerHost: string;
+  /** The program's `registry`. */
+  registry: string;
+}
+
+const labRecord = join(labFolder, 'lab.json');
+
+const labOf = (count: number): Lab => {
+  const nodes = Array.from({ length: count }, (_, i) => labNode(i + 1));
+  const manager = nodes[0] ?? labNode(1);
+  return { nodes, manager, dockerHost: manager.dockerHost, registry: labRegistry.address };
+};
+
+const commandMissing = (command: string) =>
+  runTool('sh', ['-c', `command -v ${command}`]).status !== 0;
+
+/** Why the lab cannot run here, each with what to install; empty when it can. */
+export function labProblems(): string[] {
+  const problems: string[] = [];
+  if (process.getuid?.() !== 0)
+    problems.push('the swarm lab makes namespaces and cgroups: run it as root');
+  const needs: [string, string][] = [
+    ['ip', 'iproute2'],
+    ['nsenter', 'util-linux'],
+    ['unshare', 'util-linux'],
+    ['dockerd', 'docker.io'],
+    ['docker', 'docker.io'],
+    ['docker-registry', 'docker-registry'],
+    ['openssl', 'openssl'],
+  ];
+  for (const [command, debianPackage] of needs) {
+    if (commandMissing(command)) {
+      problems.push(
+        `${command} is missing: install it (Debian: apt-get install ${debianPackage}, or npm run setup)`,
+      );
+    }
+  }
+  const cgroups = cgroupsUsable();
+  if (cgroups !== undefined)
+    problems.push(`${cgroups}: the lab groups each node's processes by cgroup`);
+  return problems;
+}
+
+/** The lab that is up, from its record; undefined when there is none. */
+export function currentLab(): Lab | undefined {
+  if (!existsSync(labRecord)) return undefined;
+  const { nodes } = JSON.parse(readFileSync(labRecord, 'utf8')) as { nodes: number };
+  return labOf(nodes);
+}
+
+function managerDocker(lab: Lab, args: string[]): string {
+  const result = nodeDocker(lab.manager, args);
+  if (result.status !== 0)
+    throw new Error(`docker ${args.join(' ')} on the manager: ${result.stderr.trim()}`);
+  return result.stdout.trim();
+}
+
+/** The nodes as the manager sees them: hostname, status and availability. */
+export function swarmNodes(lab: Lab): { hostname: string; status: string; availability: string }[] {
+  return managerDocker(lab, [
+    'node',
+    'ls',
+    '--format',
+    '{{.Hostname}} {{.Status}} {{.Availability}}',
+  ])
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => {
+      const [hostname = '', status = '', availability = ''] = line.split(' ');
+      return { hostname, status, availability };
+    });
+}
+
+async function allReady(lab: Lab, seconds: number): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const nodes = swarmNodes(lab);
+    if (nodes.length === lab.nodes.length && nodes.every((node) => node.status === 'Ready')) return;
+    if (Date.now() > deadline)
+      throw new Error(`not every node is Ready after ${seconds} s: ${JSON.stringify(nodes)}`);
+    await sleep(250);
+  }
+}
+
+export async function labUp(
+  { nodes: count = 3 }: { nodes?: number } = {},
+  say: (line: string) => void = () => {},
+): Promise<Lab> {
+  const problems = labProblems();
+  if (!Number.isInteger(count) || count < 1 || count > maxNodes) {
+    problems.push(`--nodes must be a whole number from 1 to ${maxNodes}, got ${count}`);
+  }
+  if (problems.length > 0) throw new LabError(problems.join('\n'));
+  if (labNamespaces().length > 0 || existsSync(labFolder)) {
+    throw new LabError(
+      `a swarm lab is up already, or a crashed one left ${labFolder}: run npm run swarm-lab -- down first`,
+    );
+  }
+  const taken = subnetTaken();
+  if (taken !== undefined) throw new LabError(`${taken}: the lab cannot use it`);
+  const lab = labOf(count);
+  try {
+    say(`cabling ${count} node(s) to a switch namespace`);
+    makeSwitch();
+    for (const node of lab.nodes) cableNode(node);
+    say(`starting ${count} Docker engine(s)`);
+    for (const node of lab.nodes) startEngine(node);
+    await Promise.all(lab.nodes.map((node) => engineReady(node)));
+    say(`starting the registry on ${lab.registry}`);
+    await startRegistry();
+    say('forming the swarm');
+    managerDocker(lab, [
+      'swarm',
+      'init',
+      `--advertise-addr=${lab.manager.address}`,
+      `--listen-addr=${lab.manager.address}:2377`,
+      // Overlay networks named without a subnet come from here, away from the lab's own /24.
+      '--default-addr-pool=10.210.0.0/16',
+    ]);
+    const token = managerDocker(lab, ['swarm', 'join-token', '--quiet', 'worker']);
+    for (const worker of lab.nodes.slice(1)) {
+      const joined = nodeDocker(worker, [
+        'swarm',
+        'join',
+        `--token=${token}`,
+        `--advertise-addr=${worker.address}`,
+        `${lab.manager.address}:2377`,
+      ]);
+      if (joined.status !== 0)
+        throw new Error(`${worker.hostname} could not join: ${joined.stderr.trim()}`);
+    }
+    await allReady(lab, 30);
+    writeFileSync(labRecord, JSON.stringify({ nodes: count }));
+    return lab;
+  } catch (error) {
+    await labDown();
+    throw error;
+  }
+}
+
+/** Removes everything a lab made, found by name; safe to run when there is none. */
+export async function labDown(say: (line: string) => void = () => {}): Promise<void> {
+  say('stopping every process of the lab at once');
+  await killGroup(labPrefix);
+  removeCgroups();
+  removeNetwork();
+  removeRegistryTrust();
+  // The engines' mounts lived in their own mount namespaces, gone with their processes.
+  const leftMounts = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .filter((line) => line.includes(` ${labFolder}/`));
+  if (leftMounts.length > 0)
+    throw new Error(`mounts under ${labFolder} are left:\n${leftMounts.join('\n')}`);
+  rmSync(labFolder, { recursive: true, force: true });
+}
+
+/** Where the lab stands: each node's engine and swarm state, and the registry. */
+export async function labStatus(lab: Lab) {
+  const answering = lab.nodes.map((node) =>
+    nodeDocker(node, ['info', '--format', '{{.Swarm.LocalNodeState}}']),
+  );
+  return {
+    nodes: lab.nodes.map((node, i) => ({
+      hostname: node.hostname,
+      address: node.address,
+      role: node.n === 1 ? 'manager' : 'worker',
+      engine: answering[i]?.status === 0 ? 'answering' : 'not answering',
+      swarm: answering[i]?.stdout.trim() ?? '',
+    })),
+    swarm: answering[0]?.status === 0 ? swarmNodes(lab) : [],
+    registry: (await registryUp()) ? 'answering' : 'not answering',
+  };
+}
+
+/** A node lost the way a machine dies: its cable pulled, then every process of it killed at once. */
+export async function loseNode(node: LabNode): Promise<void> {
+  setCable(node, false);
+  await killGroup(node.cgroup);
+}
+
+/** A lost node powered on again: cabled, its engine started on the data it had. */
+export async function restartNode(node: LabNode): Promise<void> {
+  setCable(node, true);
+  startEngine(node);
+  await engineReady(node);
+}
