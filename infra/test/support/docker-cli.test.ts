@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as pulumi from '@pulumi/pulumi';
-import { dockerSteps, type DockerStep } from './docker-cli.ts';
+import { dockerSteps, pendingDigest, type DockerStep } from './docker-cli.ts';
 
 const container = (inputs: Record<string, unknown>) => ({
   type: 'docker:index/container:Container',
@@ -104,7 +104,7 @@ describe('dockerSteps', () => {
     );
   });
 
-  it('fails loudly on a resource type it does not understand, and on an image meant for a registry', () => {
+  it('fails loudly on a resource type it does not understand, and on a registry it would log in to', () => {
     assert.throws(
       () => dockerSteps([{ type: 'docker:index/plugin:Plugin', name: 'plug', inputs: {} }]),
       {
@@ -117,11 +117,50 @@ describe('dockerSteps', () => {
           {
             type: 'docker:index/image:Image',
             name: 'img',
-            inputs: { imageName: 'r/x:1', build: {} },
+            inputs: { imageName: 'r/x:1', registry: { server: 'r', username: 'u' }, build: {} },
           },
         ]),
-      { message: /only local images/ },
+      { message: 'img.registry: the docker translation does not support username' },
     );
+  });
+
+  it("sends a resource declared with an explicit provider to that provider's engine, and the others to this process's", () => {
+    const steps = dockerSteps([
+      { type: 'pulumi:providers:docker', name: 'lab', inputs: { host: 'unix:///lab.sock' } },
+      {
+        type: 'docker:index/volume:Volume',
+        name: 'there',
+        inputs: { name: 'there' },
+        provider: 'urn:pulumi:test::prodstack::pulumi:providers:docker::lab::lab-id',
+      },
+      { type: 'docker:index/volume:Volume', name: 'here', inputs: { name: 'here' } },
+    ]);
+    assert.deepEqual(
+      steps.map((step) => [step.resource, step.host]),
+      [
+        ['there', 'unix:///lab.sock'],
+        ['here', undefined],
+      ],
+    );
+  });
+
+  it('pushes an image meant for a registry after its build, for the digest its services name', () => {
+    const [step] = dockerSteps([
+      {
+        type: 'docker:index/image:Image',
+        name: 'img',
+        inputs: {
+          imageName: 'reg:5000/x:latest',
+          skipPush: false,
+          registry: { server: 'reg:5000' },
+          build: { context: '.' },
+        },
+      },
+    ]);
+    assert.deepEqual(step?.push, {
+      imageName: 'reg:5000/x:latest',
+      placeholder: pendingDigest('img'),
+    });
   });
 });
 

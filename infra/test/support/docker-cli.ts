@@ -7,8 +7,12 @@
  *
  * - Network: name, driver, attachable, ipamConfigs (one: subnet, gateway)
  * - Volume: name
- * - Image: imageName, skipPush (must be true), buildOnPreview (preview only), build.context,
- *   build.dockerfile, build.args
+ * - Image: imageName, skipPush, registry (server alone: a registry the engine trusts, no login),
+ *   buildOnPreview (preview only), build.context, build.dockerfile, build.args. A pushed image
+ *   is built, pushed, and its digest read back: the `repoDigest` the services name (the mock
+ *   runtime hands them a placeholder, filled in here once the push has told the digest)
+ * - Provider: host. A resource declared with an explicit provider goes to that engine
+ *   (DOCKER_HOST); the others to the engine of this process's own environment
  * - Container: name, image, envs, networksAdvanced (one network: name, aliases), volumes
  *   (volumeName, containerPath, readOnly), ports (internal, external, ip, protocol), healthcheck
  *   (tests, interval, timeout, startPeriod, retries), wait, waitTimeout, readOnly, tmpfs,
@@ -45,6 +49,10 @@ export interface DockerStep {
   remove?: DockerCommand[];
   /** A Swarm service: removed once its containers are gone too. */
   waitGone?: { service: string };
+  /** A pushed image: pushed after its build, its digest then given to whatever names `placeholder`. */
+  push?: { imageName: string; placeholder: string };
+  /** The engine of the resource's explicit provider, when it has one. */
+  host?: string;
 }
 
 /** What a translator gets besides its inputs. */
@@ -95,15 +103,25 @@ function volume(name: string, inputs: Inputs): DockerStep {
 }
 
 function image(name: string, inputs: Inputs): DockerStep {
-  const taken = takeInputs(name, inputs, ['imageName', 'skipPush', 'buildOnPreview', 'build']);
-  if (taken.skipPush !== true)
-    throw new Error(`${name}: only local images (skipPush) are supported`);
+  const taken = takeInputs(name, inputs, [
+    'imageName',
+    'skipPush',
+    'registry',
+    'buildOnPreview',
+    'build',
+  ]);
   const build = takeInputs(`${name}.build`, record(taken.build), ['context', 'dockerfile', 'args']);
   const buildArgs = Object.entries(record(build.args)).flatMap(([key, value]) => [
     '--build-arg',
     `${key}=${str(value)}`,
   ]);
   const imageName = str(taken.imageName);
+  if (taken.skipPush !== true) {
+    const registry = takeInputs(`${name}.registry`, record(taken.registry), ['server']);
+    if (!imageName.startsWith(`${str(registry.server)}/`)) {
+      throw new Error(`${name}: ${imageName} is not in the registry ${str(registry.server)}`);
+    }
+  }
   return {
     resource: name,
     create: {
@@ -119,6 +137,7 @@ function image(name: string, inputs: Inputs): DockerStep {
         str(build.context),
       ],
     },
+    ...(taken.skipPush === true ? {} : { push: { imageName, placeholder: pendingDigest(name) } }),
   };
 }
 
@@ -250,6 +269,22 @@ function container(name: string, inputs: Inputs): DockerStep {
   };
 }
 
+/** The repoDigest the mock runtime gives a pushed image: known only once it has been pushed. */
+export const pendingDigest = (resource: string) => `sha256:pending-${resource}`;
+
+/** Where a declared resource goes: the host of its explicit provider, by the provider's id. */
+function hostOf(
+  resource: Pick<DeclaredResource, 'name' | 'provider'>,
+  hosts: Map<string, string | undefined>,
+): string | undefined {
+  if (resource.provider === undefined) return undefined;
+  // A provider reference is `<urn>::<id>`; the mock runtime's ids are `<resource name>-id`.
+  const id = resource.provider.split('::').at(-1) ?? '';
+  if (!hosts.has(id))
+    throw new Error(`${resource.name}: its provider ${id} was not declared before`);
+  return hosts.get(id);
+}
+
 const translators: Record<
   string,
   (name: string, inputs: Inputs, translation: Translation) => DockerStep
@@ -264,9 +299,10 @@ const translators: Record<
 
 /** The docker commands for the declared resources, in the order they were declared. */
 export function dockerSteps(
-  resources: Pick<DeclaredResource, 'type' | 'name' | 'inputs'>[],
+  resources: Pick<DeclaredResource, 'type' | 'name' | 'inputs' | 'provider'>[],
 ): DockerStep[] {
   const steps: DockerStep[] = [];
+  const hosts = new Map<string, string | undefined>();
   const translation: Translation = {
     take: takeInputs,
     // The mock runtime gives every resource the id `<resource name>-id`.
@@ -277,10 +313,20 @@ export function dockerSteps(
     },
     healthFlags,
   };
-  for (const { type, name, inputs } of resources) {
+  for (const resource of resources) {
+    const { type, name, inputs } = resource;
+    if (type === 'pulumi:providers:docker') {
+      const { host } = takeInputs(name, inputs, ['host', 'version']);
+      hosts.set(`${name}-id`, host === undefined ? undefined : str(host));
+      continue;
+    }
     const translate = translators[type];
     if (!translate) throw new Error(`${name}: the docker translation does not support ${type}`);
-    steps.push(translate(name, inputs, translation));
+    const host = hostOf(resource, hosts);
+    steps.push({
+      ...translate(name, inputs, translation),
+      ...(host === undefined ? {} : { host }),
+    });
   }
   return steps;
 }
@@ -321,11 +367,19 @@ async function removing(command: DockerCommand): Promise<void> {
   }
 }
 
-/** Resolves once no container of the service is left, as the provider waits on removal. */
-async function serviceGone(serviceName: string): Promise<void> {
+/** A command sent to the engine of the step's provider. */
+const onHost = (host: string | undefined, command: DockerCommand): DockerCommand =>
+  host === undefined ? command : { ...command, env: { ...command.env, DOCKER_HOST: host } };
+
+/**
+ * Resolves once no container of the service is left on the engine asked, as the provider waits
+ * on removal (it asks the manager: a task's container on another node is not waited for).
+ */
+async function serviceGone(serviceName: string, host: string | undefined): Promise<void> {
   const deadline = Date.now() + 90_000;
   const label = `label=com.docker.swarm.service.name=${serviceName}`;
-  while (runDocker({ args: ['ps', '--all', '--quiet', '--filter', label] }).output !== '') {
+  const listing = onHost(host, { args: ['ps', '--all', '--quiet', '--filter', label] });
+  while (runDocker(listing).output !== '') {
     if (Date.now() > deadline)
       throw new Error(`${serviceName}: its containers outlived it by 90 s`);
     await sleep(500);
@@ -367,11 +421,25 @@ async function waitHealthy(containerName: string, timeoutSeconds: number): Promi
   }
 }
 
+/** Pushes a built image; its digest in the registry, as the provider reads it after the push. */
+function pushed(imageName: string, host: string | undefined): string {
+  runDockerOrThrow(onHost(host, { args: ['push', '--quiet', imageName] }));
+  const repository = imageName.replace(/:[^/:]+$/, '');
+  const digests = runDockerOrThrow(
+    onHost(host, { args: ['image', 'inspect', '--format', '{{json .RepoDigests}}', imageName] }),
+  );
+  const digest = (JSON.parse(digests) as string[])
+    .find((reference) => reference.startsWith(`${repository}@`))
+    ?.split('@')[1];
+  if (digest === undefined) throw new Error(`${imageName}: no digest after the push`);
+  return digest;
+}
+
 /** As `pulumi destroy` does: dependents first, each container stopped with its grace period. */
 async function removeAll(steps: DockerStep[]): Promise<void> {
   for (const step of [...steps].reverse()) {
-    for (const command of step.remove ?? []) await removing(command);
-    if (step.waitGone) await serviceGone(step.waitGone.service);
+    for (const command of step.remove ?? []) await removing(onHost(step.host, command));
+    if (step.waitGone) await serviceGone(step.waitGone.service, step.host);
   }
 }
 
@@ -383,14 +451,22 @@ async function removeAll(steps: DockerStep[]): Promise<void> {
 async function createAll(steps: DockerStep[], say: (line: string) => void): Promise<void> {
   const created: DockerStep[] = [];
   let starting: Promise<void>[] = [];
+  const digests = new Map<string, string>();
   try {
     for (const step of steps) {
       if (!step.waitHealthy) {
         await Promise.all(starting);
         starting = [];
       }
+      if (step.waitHealthy && step.host !== undefined) {
+        throw new Error(`${step.resource}: a container on another engine is not waited for here`);
+      }
       say(`creating ${step.resource}`);
-      runDockerOrThrow(step.create);
+      const args = step.create.args.map((arg) =>
+        [...digests].reduce((filled, [pending, digest]) => filled.replace(pending, digest), arg),
+      );
+      runDockerOrThrow(onHost(step.host, { ...step.create, args }));
+      if (step.push) digests.set(step.push.placeholder, pushed(step.push.imageName, step.host));
       created.push(step);
       if (step.waitHealthy) {
         starting.push(waitHealthy(step.waitHealthy.container, step.waitHealthy.timeoutSeconds));

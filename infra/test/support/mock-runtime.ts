@@ -2,9 +2,12 @@
  * Runs the Pulumi program (infra/index.ts) under Pulumi's own mock runtime, without the CLI or a
  * Docker engine, and records every resource it declares with the inputs the provider would get,
  * and where it sits in the tree. The mock provider echoes inputs back as state; an image's
- * `repoDigest` is its `imageName`, which is what a local build tagged with that name resolves to.
+ * `repoDigest` is its `imageName`, which is what a local build tagged with that name resolves to,
+ * or, for an image pushed to a registry, its repository and a digest the translation fills in
+ * once it has pushed (docker-cli.ts).
  */
 import * as pulumi from '@pulumi/pulumi';
+import { pendingDigest } from './docker-cli.ts';
 
 export interface DeclaredResource {
   type: string;
@@ -54,6 +57,12 @@ export const project = 'prodstack';
 
 let runs = 0;
 
+function repoDigestOf(resource: string, inputs: Record<string, unknown>): string {
+  const imageName = String(inputs.imageName);
+  if (inputs.skipPush === true) return imageName;
+  return `${imageName.replace(/:[^/:]+$/, '')}@${pendingDigest(resource)}`;
+}
+
 const valueOf = <T>(output: pulumi.Output<T>): Promise<T> =>
   new Promise((resolve) => output.apply(resolve));
 
@@ -85,7 +94,7 @@ export async function runProgram(
         });
         const state =
           args.type === 'docker:index/image:Image'
-            ? { ...inputs, repoDigest: inputs.imageName }
+            ? { ...inputs, repoDigest: repoDigestOf(args.name, inputs) }
             : // A resource declared without a name is named by Pulumi (here without its suffix).
               { ...inputs, name: inputs.name ?? args.name };
         return { id: `${args.name}-id`, state };
@@ -119,7 +128,7 @@ export async function runProgram(
   };
   pulumi.runtime.setAllConfig(
     Object.fromEntries(Object.entries(config).map(([key, value]) => [`${project}:${key}`, value])),
-    [`${project}:jwtSigningKey`, `${project}:databasePassword`],
+    [`${project}:jwtSigningKey`, `${project}:databasePassword`, `${project}:registryPassword`],
   );
   runs += 1;
   const program = (await import(`../../index.ts?run=${runs}`)) as ProgramRun['program'];

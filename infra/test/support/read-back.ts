@@ -136,7 +136,7 @@ function secret(dockerName: string): Reading {
 function image(imageName: string): Reading {
   inspect(['image', 'inspect', imageName]);
   // How it was built is the provider's own record; the engine has only the result.
-  return { read: { imageName }, kept: ['skipPush', 'buildOnPreview', 'build'] };
+  return { read: { imageName }, kept: ['skipPush', 'buildOnPreview', 'build', 'registry'] };
 }
 
 function container(dockerName: string): Reading {
@@ -257,7 +257,10 @@ function service(dockerName: string, idsOf: IdsOf): Reading {
               fileMode: record(reference.File).Mode,
             })),
         },
-        placement: { constraints: record(task.Placement).Constraints ?? [] },
+        placement: {
+          constraints: record(task.Placement).Constraints ?? [],
+          maxReplicas: record(task.Placement).MaxReplicas ?? 0,
+        },
         resources: {
           limits: memory(resources.Limits),
           reservation: memory(resources.Reservations),
@@ -296,8 +299,9 @@ function service(dockerName: string, idsOf: IdsOf): Reading {
       updateConfig: rollout(spec.UpdateConfig),
       rollbackConfig: rollout(spec.RollbackConfig),
     },
-    // How long `up` waits for the tasks is the provider's own setting, not the engine's.
-    kept: ['convergeConfig'],
+    // How long `up` waits for the tasks is the provider's own setting, not the engine's; the
+    // registry's credentials go with each request and are never read back.
+    kept: ['convergeConfig', 'auth'],
   };
 }
 

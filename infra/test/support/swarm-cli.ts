@@ -9,7 +9,7 @@
  *   ports: targetPort, publishedPort, publishMode, protocol), updateConfig and rollbackConfig
  *   (parallelism, delay, order, failureAction, monitor, maxFailureRatio), and taskSpec:
  *   containerSpec (image, env, secrets, healthcheck, user, readOnly, capDrops, mounts of type
- *   volume and tmpfs, stopSignal, stopGracePeriod, sysctl), placement.constraints, resources (limits and
+ *   volume and tmpfs, stopSignal, stopGracePeriod, sysctl), placement (constraints, maxReplicas), resources (limits and
  *   reservation: memoryBytes), restartPolicy (condition, delay, maxAttempts, window),
  *   networksAdvanceds (by id), logDriver (name, options)
  *
@@ -150,8 +150,9 @@ function taskFlags(
   ]);
   const { args, image } = containerFlags(`${where}.containerSpec`, record(task.containerSpec), t);
   if (task.placement !== undefined) {
-    const p = t.take(`${where}.placement`, record(task.placement), ['constraints']);
+    const p = t.take(`${where}.placement`, record(task.placement), ['constraints', 'maxReplicas']);
     for (const constraint of list(p.constraints)) args.push('--constraint', str(constraint));
+    if (p.maxReplicas !== undefined) args.push('--replicas-max-per-node', str(p.maxReplicas));
   }
   if (task.resources !== undefined) {
     const r = t.take(`${where}.resources`, record(task.resources), ['limits', 'reservation']);
