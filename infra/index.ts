@@ -7,7 +7,9 @@ import * as pulumi from '@pulumi/pulumi';
 import { ConfigError } from '../settings/index.ts';
 import { ContainersStack } from './src/containers-stack.ts';
 import { readStackConfig, signingKeyProblems, type StackConfig } from './src/stack-config.ts';
+import type { ImageDestination } from './src/stack-images.ts';
 import { SwarmStack } from './src/swarm-stack.ts';
+import { registryProblem, swarmNodeCount } from './src/swarm-nodes.ts';
 
 const config = new pulumi.Config();
 let settings: StackConfig;
@@ -31,6 +33,32 @@ const engine =
   settings.dockerHost === undefined
     ? {}
     : { providers: [new docker.Provider(`${name}-engine`, { host: settings.dockerHost })] };
+/**
+ * Past one node the images go through a registry: built where `pulumi up` runs (the engine of
+ * its DOCKER_HOST), pushed, and pulled by every node by digest.
+ */
+function imageDestination(): ImageDestination | undefined {
+  if (settings.target !== 'swarm') return undefined;
+  if (settings.registry === undefined) {
+    const problem = registryProblem(swarmNodeCount(settings.dockerHost), settings.registry);
+    if (problem !== undefined) throw new pulumi.RunError(problem);
+    return undefined;
+  }
+  const password = config.getSecret('registryPassword');
+  if (password !== undefined && settings.registryUser === undefined) {
+    throw new pulumi.RunError('registryPassword: set registryUser too, the user it belongs to');
+  }
+  return {
+    registry: {
+      server: settings.registry,
+      ...(settings.registryUser === undefined ? {} : { username: settings.registryUser }),
+      ...(password === undefined ? {} : { password }),
+    },
+    builder: new docker.Provider(`${name}-builder`, {}),
+  };
+}
+
+const destination = imageDestination();
 const stack =
   settings.target === 'swarm'
     ? new SwarmStack(
@@ -39,6 +67,7 @@ const stack =
           config: settings,
           signingKey,
           databasePassword: config.requireSecret('databasePassword'),
+          ...(destination === undefined ? {} : { destination }),
         },
         engine,
       )

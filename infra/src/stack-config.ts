@@ -64,6 +64,31 @@ const userDatabaseUrl = (raw: string): string => {
   throw new ConfigValueError(expected);
 };
 
+/** A registry's address as Docker names it in an image reference: host[:port], no scheme. */
+const registryAddress = (raw: string): string => {
+  const value = raw.trim();
+  if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i.test(value)) {
+    throw new ConfigValueError(
+      `expected a registry address such as registry.example.com or 10.0.0.5:5000, without https://, got "${raw}"`,
+    );
+  }
+  return value;
+};
+
+/** An http(s) URL that Alertmanager posts alerts to. */
+const webhookUrl = (raw: string): string => {
+  const value = raw.trim();
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return value;
+  } catch {
+    // Not a URL: the same answer as any other refusal.
+  }
+  throw new ConfigValueError(
+    `expected an http:// or https:// URL such as https://hooks.example.com/alerts, got "${raw}"`,
+  );
+};
+
 /** An IPv4 range for the overlay network, such as 10.77.0.0/16: room for a gateway and tasks. */
 const ipv4Range = (raw: string): string => {
   const value = raw.trim();
@@ -211,6 +236,27 @@ export const stackConfigSchema = {
     doc: "Swarm: the p95 latency, in ms, above which Prometheus's LatencyP95OverBudget alert fires.",
     parse: integerFrom(1, 600_000),
     default: 500,
+  }),
+  nginxReplicas: setting({
+    env: 'nginxReplicas',
+    doc: "Swarm: nginx tasks, at most one a node, each answering on its node's publicPort: as many as the nodes that should take traffic.",
+    parse: integerFrom(1, 32),
+    default: 1,
+  }),
+  registry: optional({
+    env: 'registry',
+    doc: 'Swarm: a registry every node pulls from, such as registry.example.com or 10.0.0.5:5000: the images are built where pulumi up runs, pushed there, and run by digest. Needed past one node.',
+    parse: registryAddress,
+  }),
+  registryUser: optional({
+    env: 'registryUser',
+    doc: 'Swarm: the user the registry is pushed to and pulled from as; its password is the registryPassword secret.',
+    parse: text,
+  }),
+  alertWebhookUrl: optional({
+    env: 'alertWebhookUrl',
+    doc: "Swarm: where an Alertmanager service posts Prometheus's alerts, firing and resolved (a webhook receiver of yours); unset: no Alertmanager, the alerts show in Prometheus alone.",
+    parse: webhookUrl,
   }),
   databaseUrl: optional({
     env: 'databaseUrl',

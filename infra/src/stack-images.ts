@@ -1,7 +1,9 @@
 /**
- * The images a stack runs, built from this repository on the engine that runs them and never
- * pushed: the app, nginx in front of it (its upstreams and limits baked in at build time), and
- * any further one a target needs (Prometheus, on Swarm).
+ * The images a stack runs, built from this repository: the app, nginx in front of it (its
+ * upstreams and limits baked in at build time), and any further one a target needs (Prometheus
+ * and Alertmanager, on Swarm). Without a registry they are built on the engine that runs them
+ * and never pushed; with one, built where `pulumi up` runs and pushed, so that every node of a
+ * swarm pulls the same bytes, named by digest.
  */
 import { join } from 'node:path';
 import * as docker from '@pulumi/docker';
@@ -24,34 +26,56 @@ export interface Upstream {
   statusClients?: string[];
 }
 
+/** A registry the images are pushed to and every node pulls from. */
+export interface ImageRegistry {
+  server: string;
+  username?: string;
+  password?: pulumi.Output<string>;
+}
+
+/** Where a stack's images go: a registry, and the engine that builds them for it. */
+export interface ImageDestination {
+  registry: ImageRegistry;
+  /** The engine where `pulumi up` runs; the swarm's own engines only pull. */
+  builder: docker.Provider;
+}
+
 /**
- * A local build of a Dockerfile in this repository. The context is the repository root unless
- * the Dockerfile's folder is enough.
+ * A build of a Dockerfile in this repository, local to the engine or pushed to the registry.
+ * The context is the repository root unless the Dockerfile's folder is enough.
  */
-export function localImage(
+export function stackImage(
   name: string,
   image: string,
   build: { dockerfile: string; args: Record<string, string>; context?: string },
   opts: pulumi.CustomResourceOptions,
+  destination?: ImageDestination,
 ): docker.Image {
+  const repository = `${name}-${image}`;
   return new docker.Image(
     `${name}-${image}-image`,
     {
-      imageName: `${name}-${image}:latest`,
-      skipPush: true,
+      ...(destination === undefined
+        ? { imageName: `${repository}:latest`, skipPush: true }
+        : {
+            imageName: `${destination.registry.server}/${repository}:latest`,
+            skipPush: false,
+            registry: destination.registry,
+          }),
       build: {
         context: build.context ?? repositoryRoot,
         dockerfile: join(repositoryRoot, build.dockerfile),
         args: build.args,
       },
     },
-    opts,
+    destination === undefined ? opts : { ...opts, provider: destination.builder },
   );
 }
 
 export interface StackImagesArgs {
   config: StackConfig;
   upstream: Upstream;
+  destination?: ImageDestination;
 }
 
 /** The app's and nginx's images. */
@@ -63,12 +87,12 @@ export class StackImages extends pulumi.ComponentResource {
 
   constructor(
     name: string,
-    { config, upstream }: StackImagesArgs,
+    { config, upstream, destination }: StackImagesArgs,
     opts: pulumi.ComponentResourceOptions,
   ) {
     super(componentType('StackImages'), `${name}-images`, {}, opts);
     const build = (image: string, dockerfile: string, args: Record<string, string>) =>
-      localImage(name, image, { dockerfile, args }, childOf(this));
+      stackImage(name, image, { dockerfile, args }, childOf(this), destination);
     this.appArgs = { NODE_BASE: config.appBaseImage };
     this.app = build('api', 'app/Dockerfile', this.appArgs);
     this.nginx = build('nginx', 'nginx/Dockerfile', {

@@ -17,9 +17,10 @@ import { appEnvironment, stopGraceSeconds } from './app-environment.ts';
 import { childOf, componentType } from './component.ts';
 import { duration, gatewayOf, tmpfsMode } from './engine-forms.ts';
 import { containerMemoryNeededMb, type StackConfig } from './stack-config.ts';
-import { localImage, nginxPort, StackImages } from './stack-images.ts';
+import { nginxPort, stackImage, StackImages, type ImageDestination } from './stack-images.ts';
 
 const prometheusFolder = join(import.meta.dirname, '..', 'prometheus');
+const alertmanagerFolder = join(import.meta.dirname, '..', 'alertmanager');
 
 const mebibytes = (value: number) => value * 1024 * 1024;
 
@@ -97,7 +98,22 @@ interface Place {
   config: StackConfig;
   network: docker.Network;
   parent: pulumi.Resource;
+  /** Where the stack's own images are pushed, past one node. */
+  destination?: ImageDestination;
 }
+
+/** What a service that runs one of the stack's images needs to pull it from a registry with a user. */
+const pullAuth = ({ destination }: Place) => {
+  const registry = destination?.registry;
+  if (registry?.username === undefined) return {};
+  return {
+    auth: {
+      serverAddress: registry.server,
+      username: registry.username,
+      ...(registry.password === undefined ? {} : { password: registry.password }),
+    },
+  };
+};
 
 function declarePostgres(
   { name, config, network, parent }: Place,
@@ -155,12 +171,13 @@ function declarePostgres(
 }
 
 function declareApp(
-  { name, config, network, parent }: Place,
+  place: Place,
   image: pulumi.Input<string>,
   secrets: { signingKey: docker.Secret; databasePassword: docker.Secret },
   databaseUrl: string,
   dependsOn: pulumi.Resource[],
 ): docker.Service {
+  const { name, config, network, parent } = place;
   const env = {
     ...appEnvironment(config),
     JWT_SIGNING_KEY_FILE: secretFiles.signingKey,
@@ -208,6 +225,7 @@ function declareApp(
         ...onOverlay(network),
       },
       endpointSpec: { mode: 'dnsrr' },
+      ...pullAuth(place),
       // One task at a time, the new one healthy before the old one stops; a task that fails
       // within the monitor window rolls the whole update back.
       updateConfig: {
@@ -232,12 +250,20 @@ function declareApp(
   );
 }
 
-function declareNginx({ name, config, network, parent }: Place, image: pulumi.Input<string>) {
+/**
+ * nginx on as many nodes as should take traffic, one task a node, each on its node's own port
+ * (host mode, not the routing mesh, which needs IPVS). Replicas at most one a node rather than
+ * global mode: the provider's convergeConfig counts a replicated service's tasks (`pulumi up`
+ * waits for every nginx, and fails on a rollback), and a stack deployed with one nginx keeps its
+ * service instead of replacing it. A node that dies takes its nginx with it: the others go on.
+ */
+function declareNginx(place: Place, image: pulumi.Input<string>) {
+  const { name, config, network, parent } = place;
   return new docker.Service(
     `${name}-nginx`,
     {
       name: `${name}-nginx`,
-      mode: { replicated: { replicas: 1 } },
+      mode: { replicated: { replicas: config.nginxReplicas } },
       taskSpec: {
         containerSpec: {
           image,
@@ -253,16 +279,19 @@ function declareNginx({ name, config, network, parent }: Place, image: pulumi.In
           sysctl: { 'net.ipv4.tcp_tw_reuse': '1', 'net.ipv4.ip_local_port_range': '1024 65000' },
           stopGracePeriod: duration(stopGraceSeconds),
         },
+        // Two on one node would want the same host port.
+        placement: { maxReplicas: 1 },
         resources: { limits: { memoryBytes: mebibytes(128) } },
         ...onOverlay(network),
       },
-      // The node's own port, not the routing mesh (which needs IPVS): one task holds it, so an
-      // update stops the old task first. Its image changes only with nginx's settings, not with
-      // the app's: app rollouts never touch it.
+      // Each task holds its node's port, so an update stops the old task first, one node at a
+      // time. Its image changes only with nginx's settings, not with the app's: app rollouts
+      // never touch it.
       endpointSpec: {
         mode: 'dnsrr',
         ports: [{ targetPort: nginxPort, publishedPort: config.publicPort, publishMode: 'host' }],
       },
+      ...pullAuth(place),
       ...stopFirst('10s'),
       convergeConfig: converge,
     },
@@ -271,11 +300,48 @@ function declareNginx({ name, config, network, parent }: Place, image: pulumi.In
 }
 
 /**
- * Prometheus with the stack's scrape config and alert rules baked into its image
- * (infra/prometheus/), its data on a volume, so pinned like the database to the node holding it.
+ * A one-task service of the stack's own image that keeps its data on a volume, so pinned like
+ * the database to the node holding it, and reached over the overlay alone (no published port).
  */
-function declarePrometheus({ name, config, network, parent }: Place) {
-  const image = localImage(
+function declareMonitor(
+  place: Place,
+  role: string,
+  image: docker.Image,
+  dataFolder: string,
+): docker.Service {
+  const { name, network, parent } = place;
+  const data = dataVolume(name, role, parent);
+  return new docker.Service(
+    `${name}-${role}`,
+    {
+      name: `${name}-${role}`,
+      mode: { replicated: { replicas: 1 } },
+      taskSpec: {
+        containerSpec: {
+          image: image.repoDigest,
+          readOnly: true,
+          capDrops: ['ALL'],
+          mounts: [{ type: 'volume', source: data.name, target: dataFolder }],
+          stopGracePeriod: '30s',
+        },
+        placement: { constraints: ['node.role==manager'] },
+        resources: { limits: { memoryBytes: mebibytes(512) } },
+        ...onOverlay(network),
+      },
+      endpointSpec: { mode: 'dnsrr' },
+      ...pullAuth(place),
+      // One server per data folder.
+      ...stopFirst('10s'),
+      convergeConfig: converge,
+    },
+    childOf(parent),
+  );
+}
+
+/** Prometheus with the stack's scrape config and alert rules baked into its image (infra/prometheus/). */
+function declarePrometheus(place: Place, alertmanager: boolean) {
+  const { name, config, parent } = place;
+  const image = stackImage(
     name,
     'prometheus',
     {
@@ -288,42 +354,47 @@ function declarePrometheus({ name, config, network, parent }: Place) {
         EXPECTED_TASKS: String(config.replicas),
         TASK_DOWN_AFTER: `${config.taskDownAfter}s`,
         P95_BUDGET_SECONDS: String(config.p95BudgetMs / 1000),
+        ...(alertmanager ? { ALERTMANAGER_TASKS: `tasks.${name}-alertmanager` } : {}),
       },
       context: prometheusFolder,
     },
     childOf(parent),
+    place.destination,
   );
-  const data = dataVolume(name, 'prometheus', parent);
-  return new docker.Service(
-    `${name}-prometheus`,
+  return declareMonitor(place, 'prometheus', image, '/prometheus');
+}
+
+/**
+ * Alertmanager, which sends Prometheus's alerts to the user's webhook, firing and resolved, its
+ * routing baked into its image (infra/alertmanager/).
+ */
+function declareAlertmanager(place: Place, webhookUrl: string) {
+  const { name, config, parent } = place;
+  const image = stackImage(
+    name,
+    'alertmanager',
     {
-      name: `${name}-prometheus`,
-      mode: { replicated: { replicas: 1 } },
-      taskSpec: {
-        containerSpec: {
-          image: image.repoDigest,
-          readOnly: true,
-          capDrops: ['ALL'],
-          mounts: [{ type: 'volume', source: data.name, target: '/prometheus' }],
-          stopGracePeriod: '30s',
-        },
-        placement: { constraints: ['node.role==manager'] },
-        resources: { limits: { memoryBytes: mebibytes(512) } },
-        ...onOverlay(network),
+      dockerfile: 'infra/alertmanager/Dockerfile',
+      args: {
+        DEBIAN_BASE: config.prometheusBaseImage,
+        WEBHOOK_URL: webhookUrl,
+        GROUP_WAIT: `${config.scrapeInterval}s`,
+        GROUP_INTERVAL: `${config.taskDownAfter}s`,
       },
-      endpointSpec: { mode: 'dnsrr' },
-      // One server per data folder.
-      ...stopFirst('10s'),
-      convergeConfig: converge,
+      context: alertmanagerFolder,
     },
     childOf(parent),
+    place.destination,
   );
+  return declareMonitor(place, 'alertmanager', image, '/alertmanager');
 }
 
 export interface SwarmStackArgs {
   config: StackConfig;
   signingKey: pulumi.Output<string>;
   databasePassword: pulumi.Output<string>;
+  /** Past one node: the registry the images are pushed to, and the engine that builds them. */
+  destination?: ImageDestination;
 }
 
 export class SwarmStack extends pulumi.ComponentResource {
@@ -333,7 +404,7 @@ export class SwarmStack extends pulumi.ComponentResource {
 
   constructor(
     name: string,
-    { config, signingKey, databasePassword }: SwarmStackArgs,
+    { config, signingKey, databasePassword, destination }: SwarmStackArgs,
     opts: pulumi.ComponentResourceOptions = {},
   ) {
     super(componentType('SwarmStack'), name, {}, opts);
@@ -350,7 +421,13 @@ export class SwarmStack extends pulumi.ComponentResource {
       },
       childOf(this),
     );
-    const place: Place = { name, config, network, parent: this };
+    const place: Place = {
+      name,
+      config,
+      network,
+      parent: this,
+      ...(destination === undefined ? {} : { destination }),
+    };
     // Secrets are immutable in Swarm: named by Pulumi, a new value is a new secret, and the
     // services move to it in their rolling update.
     const secrets = {
@@ -374,6 +451,7 @@ export class SwarmStack extends pulumi.ComponentResource {
           resolver: '127.0.0.11',
           statusClients: [config.overlaySubnet],
         },
+        ...(destination === undefined ? {} : { destination }),
       },
       { parent: this },
     );
@@ -384,9 +462,13 @@ export class SwarmStack extends pulumi.ComponentResource {
       `postgres://${database.user}@${name}-postgres:${database.port}/${database.name}`;
     const app = declareApp(place, images.app.repoDigest, secrets, databaseUrl, postgres);
     const nginx = declareNginx(place, images.nginx.repoDigest);
-    const prometheus = declarePrometheus(place);
+    const alerts =
+      config.alertWebhookUrl === undefined
+        ? []
+        : [declareAlertmanager(place, config.alertWebhookUrl)];
+    const prometheus = declarePrometheus(place, alerts.length > 0);
     this.url = `http://127.0.0.1:${config.publicPort}/`;
-    this.services = [...postgres, app, nginx, prometheus];
+    this.services = [...postgres, app, nginx, prometheus, ...alerts];
     this.registerOutputs({ url: this.url });
   }
 }

@@ -26,13 +26,15 @@ const serviceNamed = (resources: DeclaredResource[], suffix: string) => {
     name: string;
     taskSpec: {
       containerSpec: Inputs & { env: Record<string, string | undefined>; secrets?: Inputs[] };
-      placement?: { constraints: string[] };
+      placement?: { constraints?: string[]; maxReplicas?: number };
       restartPolicy: Inputs;
     };
     updateConfig: Inputs;
     rollbackConfig?: Inputs;
     endpointSpec: { mode: string; ports?: Inputs[] };
     convergeConfig?: Inputs;
+    mode: { replicated: { replicas: number } };
+    auth?: Inputs;
   };
 };
 
@@ -256,6 +258,95 @@ describe('the Pulumi program with target swarm', () => {
     assert.deepEqual(network?.inputs.ipamConfigs, [
       { subnet: '10.99.0.0/24', gateway: '10.99.0.1' },
     ]);
+  });
+
+  it('runs nginx on as many nodes as nginxReplicas says, never two on one node', async () => {
+    const one = serviceNamed((await runProgram(swarm)).resources, 'nginx');
+    assert.equal(one.mode.replicated.replicas, 1);
+    const three = serviceNamed(
+      (await runProgram({ ...swarm, nginxReplicas: '3' })).resources,
+      'nginx',
+    );
+    assert.equal(three.mode.replicated.replicas, 3);
+    assert.deepEqual(three.taskSpec.placement, { maxReplicas: 1 });
+    assert.ok(three.convergeConfig, 'pulumi up waits for every nginx');
+  });
+
+  it('keeps its images on the engine when no registry is set: built there, never pushed', async () => {
+    const run = await runProgram(swarm);
+    const images = ofType(run, 'docker:index/image:Image');
+    assert.ok(
+      images.every((image) => image.inputs.skipPush === true && image.provider === undefined),
+    );
+  });
+
+  it('with a registry, builds every image where pulumi up runs, pushes it, and runs each by digest', async () => {
+    const registry = 'registry.example.com:5000';
+    const run = await runProgram({
+      ...swarm,
+      dockerHost: 'ssh://deploy@manager.example.com',
+      registry,
+      registryUser: 'deploy',
+      registryPassword: 'a-registry-password',
+    });
+    const [builder] = ofType(run, 'pulumi:providers:docker').filter((provider) =>
+      provider.name.endsWith('-builder'),
+    );
+    assert.deepEqual(builder?.inputs, {}, 'the engine of DOCKER_HOST where pulumi up runs');
+    const images = ofType(run, 'docker:index/image:Image');
+    assert.equal(images.length, 3);
+    for (const image of images) {
+      assert.equal(image.inputs.skipPush, false);
+      assert.match(String(image.inputs.imageName), /^registry\.example\.com:5000\/prodstack-test-/);
+      assert.ok(image.provider?.endsWith('::prodstack-test-builder-id'), image.name);
+    }
+    for (const role of ['app', 'nginx', 'prometheus']) {
+      const service = serviceNamed(run.resources, role);
+      assert.match(
+        String(service.taskSpec.containerSpec.image),
+        new RegExp(`^${registry}/prodstack-test-${role === 'app' ? 'api' : role}@sha256:`),
+      );
+      // The provider holds the whole of a service's registry credentials as a secret.
+      const auth = service.auth ?? {};
+      assert.equal(auth[pulumi.runtime.specialSigKey], pulumi.runtime.specialSecretSig);
+      assert.deepEqual(auth.value, {
+        serverAddress: registry,
+        username: 'deploy',
+        password: 'a-registry-password',
+      });
+    }
+    for (const resource of run.resources) {
+      for (const text of plainStrings(resource.inputs)) {
+        assert.ok(!text.includes('a-registry-password'), `${resource.name} holds the password`);
+      }
+    }
+  });
+
+  it('refuses a registry password without its user', async () => {
+    await assert.rejects(
+      runProgram({ ...swarm, registry: 'r.example.com', registryPassword: 'p' }),
+      {
+        message: /registryPassword: set registryUser too/,
+      },
+    );
+  });
+
+  it('sends the alerts through Alertmanager to the webhook alertWebhookUrl names, when it names one', async () => {
+    const without = await runProgram(swarm);
+    assert.ok(!without.serviceNames.includes('prodstack-test-alertmanager'));
+    const run = await runProgram({ ...swarm, alertWebhookUrl: 'https://hooks.example.com/alerts' });
+    assert.ok(run.serviceNames.includes('prodstack-test-alertmanager'));
+    const images = ofType(run, 'docker:index/image:Image');
+    const buildArgs = (suffix: string) =>
+      (
+        images.find((image) => image.name.endsWith(`-${suffix}-image`))?.inputs.build as {
+          args: Record<string, string>;
+        }
+      ).args;
+    assert.equal(buildArgs('alertmanager').WEBHOOK_URL, 'https://hooks.example.com/alerts');
+    assert.equal(buildArgs('prometheus').ALERTMANAGER_TASKS, 'tasks.prodstack-test-alertmanager');
+    const alertmanager = serviceNamed(run.resources, 'alertmanager');
+    assert.deepEqual(alertmanager.taskSpec.placement?.constraints, ['node.role==manager']);
   });
 
   it('needs the databasePassword secret', async () => {
