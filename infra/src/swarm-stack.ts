@@ -19,8 +19,8 @@ import { duration, gatewayOf, tmpfsMode } from './engine-forms.ts';
 import { containerMemoryNeededMb, type StackConfig } from './stack-config.ts';
 import { nginxPort, stackImage, StackImages, type ImageDestination } from './stack-images.ts';
 
-const prometheusFolder = join(import.meta.dirname, '..', 'prometheus');
-const alertmanagerFolder = join(import.meta.dirname, '..', 'alertmanager');
+/** infra/: each monitor's Dockerfile and config live in a folder of its own here. */
+const infraFolder = join(import.meta.dirname, '..');
 
 const mebibytes = (value: number) => value * 1024 * 1024;
 
@@ -300,16 +300,23 @@ function declareNginx(place: Place, image: pulumi.Input<string>) {
 }
 
 /**
- * A one-task service of the stack's own image that keeps its data on a volume, so pinned like
- * the database to the node holding it, and reached over the overlay alone (no published port).
+ * A monitor of the stack (Prometheus, Alertmanager): its image built from infra/<role>/ with the
+ * stack's settings as build arguments, one task keeping its data on a volume, so pinned like the
+ * database to the node holding it, and reached over the overlay alone (no published port).
  */
-function declareMonitor(
-  place: Place,
-  role: string,
-  image: docker.Image,
-  dataFolder: string,
-): docker.Service {
-  const { name, network, parent } = place;
+function declareMonitor(place: Place, role: string, args: Record<string, string>): docker.Service {
+  const { name, config, network, parent } = place;
+  const image = stackImage(
+    name,
+    role,
+    {
+      dockerfile: `infra/${role}/Dockerfile`,
+      args: { DEBIAN_BASE: config.prometheusBaseImage, ...args },
+      context: join(infraFolder, role),
+    },
+    childOf(parent),
+    place.destination,
+  );
   const data = dataVolume(name, role, parent);
   return new docker.Service(
     `${name}-${role}`,
@@ -321,7 +328,7 @@ function declareMonitor(
           image: image.repoDigest,
           readOnly: true,
           capDrops: ['ALL'],
-          mounts: [{ type: 'volume', source: data.name, target: dataFolder }],
+          mounts: [{ type: 'volume', source: data.name, target: `/${role}` }],
           stopGracePeriod: '30s',
         },
         placement: { constraints: ['node.role==manager'] },
@@ -338,56 +345,28 @@ function declareMonitor(
   );
 }
 
-/** Prometheus with the stack's scrape config and alert rules baked into its image (infra/prometheus/). */
-function declarePrometheus(place: Place, alertmanager: boolean) {
-  const { name, config, parent } = place;
-  const image = stackImage(
-    name,
-    'prometheus',
-    {
-      dockerfile: 'infra/prometheus/Dockerfile',
-      args: {
-        DEBIAN_BASE: config.prometheusBaseImage,
-        APP_TASKS: `tasks.${name}-app`,
-        METRICS_PORT: String(metricsPort),
-        SCRAPE_INTERVAL: `${config.scrapeInterval}s`,
-        EXPECTED_TASKS: String(config.replicas),
-        TASK_DOWN_AFTER: `${config.taskDownAfter}s`,
-        P95_BUDGET_SECONDS: String(config.p95BudgetMs / 1000),
-        ...(alertmanager ? { ALERTMANAGER_TASKS: `tasks.${name}-alertmanager` } : {}),
-      },
-      context: prometheusFolder,
-    },
-    childOf(parent),
-    place.destination,
-  );
-  return declareMonitor(place, 'prometheus', image, '/prometheus');
-}
+/** Prometheus with the stack's scrape config and alert rules (infra/prometheus/). */
+const declarePrometheus = (place: Place, alertmanager: boolean) =>
+  declareMonitor(place, 'prometheus', {
+    APP_TASKS: `tasks.${place.name}-app`,
+    METRICS_PORT: String(metricsPort),
+    SCRAPE_INTERVAL: `${place.config.scrapeInterval}s`,
+    EXPECTED_TASKS: String(place.config.replicas),
+    TASK_DOWN_AFTER: `${place.config.taskDownAfter}s`,
+    P95_BUDGET_SECONDS: String(place.config.p95BudgetMs / 1000),
+    ...(alertmanager ? { ALERTMANAGER_TASKS: `tasks.${place.name}-alertmanager` } : {}),
+  });
 
 /**
- * Alertmanager, which sends Prometheus's alerts to the user's webhook, firing and resolved, its
- * routing baked into its image (infra/alertmanager/).
+ * Alertmanager, which sends Prometheus's alerts to the user's webhook, firing and resolved
+ * (infra/alertmanager/): a group's first notice waits a scrape, a change to it an alert's delay.
  */
-function declareAlertmanager(place: Place, webhookUrl: string) {
-  const { name, config, parent } = place;
-  const image = stackImage(
-    name,
-    'alertmanager',
-    {
-      dockerfile: 'infra/alertmanager/Dockerfile',
-      args: {
-        DEBIAN_BASE: config.prometheusBaseImage,
-        WEBHOOK_URL: webhookUrl,
-        GROUP_WAIT: `${config.scrapeInterval}s`,
-        GROUP_INTERVAL: `${config.taskDownAfter}s`,
-      },
-      context: alertmanagerFolder,
-    },
-    childOf(parent),
-    place.destination,
-  );
-  return declareMonitor(place, 'alertmanager', image, '/alertmanager');
-}
+const declareAlertmanager = (place: Place, webhookUrl: string) =>
+  declareMonitor(place, 'alertmanager', {
+    WEBHOOK_URL: webhookUrl,
+    GROUP_WAIT: `${place.config.scrapeInterval}s`,
+    GROUP_INTERVAL: `${place.config.taskDownAfter}s`,
+  });
 
 export interface SwarmStackArgs {
   config: StackConfig;

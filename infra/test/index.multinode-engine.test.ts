@@ -20,6 +20,7 @@ import { runTool } from '../../tools/run-tool.ts';
 import { uplink, type LabNode } from '../lab/lab-layout.ts';
 import { labDown, labUp, loseNode, restartNode, swarmNodes, type Lab } from '../lab/swarm-lab.ts';
 import { deploy, dockerSteps } from './support/docker-cli.ts';
+import { eventually } from './support/eventually.ts';
 import { runProgram, type ProgramRun } from './support/mock-runtime.ts';
 
 const stackName = 'labtest';
@@ -83,17 +84,6 @@ function prometheusApi(path: string): { data: unknown } {
     `http://${prefix}prometheus:9090${path}`,
   ]);
   return JSON.parse(output) as { data: unknown };
-}
-
-/** Polls until `check` gives a value, or fails naming `what` after `seconds`. */
-async function eventually<T>(what: string, seconds: number, check: () => T | undefined) {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    const found = check();
-    if (found !== undefined) return found;
-    assert.ok(Date.now() < deadline, `${what} within ${seconds} s`);
-    await sleep(1000);
-  }
 }
 
 interface Notice {

@@ -21,6 +21,7 @@ import { freePort, waitForOk } from '../../tools/network.ts';
 import { deploy, dockerSteps, runDocker, runDockerInBackground } from './support/docker-cli.ts';
 import { leftovers, removeLeftovers, type ResourceKind } from './support/leftovers.ts';
 import { driftAfterUp } from './support/read-back.ts';
+import { eventually } from './support/eventually.ts';
 import { runProgram, type ProgramRun } from './support/mock-runtime.ts';
 
 const stackName = 'swarmtest';
@@ -120,17 +121,6 @@ const queryValue = (query: string) => {
   };
   return Number(data.result[0]?.value[1]);
 };
-
-/** Polls until `check` returns a value, or fails with `what` after `seconds`. */
-async function eventually<T>(what: string, seconds: number, check: () => T | undefined) {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    const found = check();
-    if (found !== undefined) return found;
-    assert.ok(Date.now() < deadline, `${what} within ${seconds} s`);
-    await sleep(1000);
-  }
-}
 
 /** What this stack may leave on the engine. */
 const kinds: ResourceKind[] = ['service', 'secret', 'container', 'network', 'volume'];
