@@ -71,18 +71,22 @@ export async function killGroup(group: string): Promise<void> {
   while (pidsUnder(folder).length > 0 && Date.now() < deadline) await sleep(100);
 }
 
+/** Every hierarchy's root: Docker makes a node's cgroups in each of them on v1. */
+const hierarchies = () =>
+  unified ? [cgroupRoot] : readdirSync(cgroupRoot).map((hierarchy) => join(cgroupRoot, hierarchy));
+
+/** Whether any hierarchy still holds the lab's cgroup. */
+export const cgroupsLeft = () => hierarchies().some((root) => existsSync(join(root, labPrefix)));
+
 /** Removes the lab's cgroups from every hierarchy (Docker made some in each), deepest first. */
 export function removeCgroups(): void {
-  const roots = unified
-    ? [cgroupRoot]
-    : readdirSync(cgroupRoot).map((hierarchy) => join(cgroupRoot, hierarchy));
   const removeTree = (folder: string) => {
     for (const entry of readdirSync(folder, { withFileTypes: true })) {
       if (entry.isDirectory()) removeTree(join(folder, entry.name));
     }
     rmdirSync(folder);
   };
-  for (const root of roots) {
+  for (const root of hierarchies()) {
     const folder = join(root, labPrefix);
     if (existsSync(folder)) removeTree(folder);
   }

@@ -9,6 +9,7 @@ import {
   currentLab,
   LabError,
   labDown,
+  labLeftovers,
   labStatus,
   labUp,
   loseNode,
@@ -77,7 +78,9 @@ async function main(): Promise<void> {
       return;
     case 'down':
       await labDown(say);
-      say('removed: no namespace, process, cgroup or folder of the lab is left');
+      if (labLeftovers().length > 0)
+        throw new LabError(`left behind:\n${labLeftovers().join('\n')}`);
+      say('removed: no namespace, process, cgroup, mount or folder of the lab is left');
       return;
     case 'lose': {
       const lab = labOrExit();

@@ -8,7 +8,13 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runTool } from '../../tools/run-tool.ts';
-import { cgroupsUsable, killGroup, removeCgroups } from './lab-cgroups.ts';
+import {
+  cgroupsLeft,
+  cgroupsUsable,
+  killGroup,
+  pidsInGroup,
+  removeCgroups,
+} from './lab-cgroups.ts';
 import { engineReady, nodeDocker, startEngine } from './lab-engine.ts';
 import {
   labFolder,
@@ -190,6 +196,21 @@ export async function labDown(say: (line: string) => void = () => {}): Promise<v
   if (leftMounts.length > 0)
     throw new Error(`mounts under ${labFolder} are left:\n${leftMounts.join('\n')}`);
   rmSync(labFolder, { recursive: true, force: true });
+}
+
+/** What of a lab is on the machine, by name: empty once `down` has run. */
+export function labLeftovers(): string[] {
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .filter((line) => line.includes(`${labFolder}/`) || line.includes(`/netns/${labPrefix}-`));
+  return [
+    ...labNamespaces().map((name) => `network namespace ${name}`),
+    ...pidsInGroup(labPrefix).map((pid) => `process ${pid}`),
+    ...(cgroupsLeft() ? [`cgroup /${labPrefix}`] : []),
+    ...mounts.map((line) => `mount ${line.split(' ')[4] ?? line}`),
+    ...(existsSync(labFolder) ? [`folder ${labFolder}`] : []),
+    ...(existsSync(labRegistry.trustFolder) ? [`folder ${labRegistry.trustFolder}`] : []),
+  ];
 }
 
 /** Where the lab stands: each node's engine and swarm state, and the registry. */

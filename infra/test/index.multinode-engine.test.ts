@@ -18,7 +18,15 @@ import { imageExists, requireEngine } from '../../tools/docker.ts';
 import { localBaseImages } from '../../tools/base-images/local-base-images.ts';
 import { runTool } from '../../tools/run-tool.ts';
 import { uplink, type LabNode } from '../lab/lab-layout.ts';
-import { labDown, labUp, loseNode, restartNode, swarmNodes, type Lab } from '../lab/swarm-lab.ts';
+import {
+  labDown,
+  labLeftovers,
+  labUp,
+  loseNode,
+  restartNode,
+  swarmNodes,
+  type Lab,
+} from '../lab/swarm-lab.ts';
 import { deploy, dockerSteps } from './support/docker-cli.ts';
 import { eventually } from './support/eventually.ts';
 import { runProgram, type ProgramRun } from './support/mock-runtime.ts';
@@ -427,5 +435,12 @@ describe('the Pulumi program on a three-node Docker Swarm', { timeout: 25 * 60_0
         ? true
         : undefined,
     );
+  });
+
+  it('removes the stack, then the lab, leaving no namespace, process, cgroup, mount or folder', async () => {
+    await removeStack?.();
+    removeStack = undefined;
+    await labDown();
+    assert.deepEqual(labLeftovers(), []);
   });
 });
