@@ -16,6 +16,7 @@ import {
   restartNode,
   type Lab,
 } from './swarm-lab.ts';
+import { registryPasswordFile } from './lab-registry.ts';
 
 const usage = 'usage: npm run swarm-lab -- up [--nodes N] | status | down | lose N | restart N';
 
@@ -53,6 +54,8 @@ async function printStatus(lab: Lab) {
   console.log('  pulumi config set target swarm');
   console.log(`  pulumi config set dockerHost ${lab.dockerHost}`);
   console.log(`  pulumi config set registry ${lab.registry}`);
+  console.log(`  pulumi config set registryUser ${lab.registryUser}`);
+  console.log(`  pulumi config set --secret registryPassword "$(cat ${registryPasswordFile})"`);
 }
 
 async function main(): Promise<void> {

@@ -32,7 +32,13 @@ import {
   setCable,
   subnetTaken,
 } from './lab-network.ts';
-import { registryUp, removeRegistryTrust, startRegistry } from './lab-registry.ts';
+import {
+  registryPassword,
+  registryUp,
+  registryUser,
+  removeRegistryTrust,
+  startRegistry,
+} from './lab-registry.ts';
 
 /** A lab the machine cannot hold, or one that is already up: one line each. */
 export class LabError extends Error {}
@@ -43,8 +49,10 @@ export interface Lab {
   manager: LabNode;
   /** The manager's engine: the program's `dockerHost`. */
   dockerHost: string;
-  /** The program's `registry`. */
+  /** The program's `registry`, `registryUser`, and its `registryPassword` secret. */
   registry: string;
+  registryUser: string;
+  registryPassword: () => string;
 }
 
 const labRecord = join(labFolder, 'lab.json');
@@ -52,7 +60,14 @@ const labRecord = join(labFolder, 'lab.json');
 const labOf = (count: number): Lab => {
   const nodes = Array.from({ length: count }, (_, i) => labNode(i + 1));
   const manager = nodes[0] ?? labNode(1);
-  return { nodes, manager, dockerHost: manager.dockerHost, registry: labRegistry.address };
+  return {
+    nodes,
+    manager,
+    dockerHost: manager.dockerHost,
+    registry: labRegistry.address,
+    registryUser,
+    registryPassword,
+  };
 };
 
 const commandMissing = (command: string) =>
@@ -71,6 +86,8 @@ export function labProblems(): string[] {
     ['docker', 'docker.io'],
     ['docker-registry', 'docker-registry'],
     ['openssl', 'openssl'],
+    // The registry's password hash (bcrypt).
+    ['python3', 'python3'],
   ];
   for (const [command, debianPackage] of needs) {
     if (commandMissing(command)) {
