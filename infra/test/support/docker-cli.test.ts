@@ -104,7 +104,7 @@ describe('dockerSteps', () => {
     );
   });
 
-  it('fails loudly on a resource type it does not understand, and on a registry it would log in to', () => {
+  it('fails loudly on a resource type it does not understand, and on a registry password without its user', () => {
     assert.throws(
       () => dockerSteps([{ type: 'docker:index/plugin:Plugin', name: 'plug', inputs: {} }]),
       {
@@ -117,10 +117,10 @@ describe('dockerSteps', () => {
           {
             type: 'docker:index/image:Image',
             name: 'img',
-            inputs: { imageName: 'r/x:1', registry: { server: 'r', username: 'u' }, build: {} },
+            inputs: { imageName: 'r/x:1', registry: { server: 'r', password: 'p' }, build: {} },
           },
         ]),
-      { message: 'img.registry: the docker translation does not support username' },
+      { message: 'img: a registry password without a user' },
     );
   });
 
@@ -141,6 +141,39 @@ describe('dockerSteps', () => {
         ['there', 'unix:///lab.sock'],
         ['here', undefined],
       ],
+    );
+  });
+
+  it('logs in to a registry with a user before the push, and sends the credentials with the service', () => {
+    const login = { server: 'reg:5000', username: 'deploy', password: 'pw' };
+    const [image, service] = dockerSteps([
+      {
+        type: 'docker:index/image:Image',
+        name: 'img',
+        inputs: {
+          imageName: 'reg:5000/x:latest',
+          skipPush: false,
+          registry: { server: 'reg:5000', username: 'deploy', password: 'pw' },
+          build: { context: '.' },
+        },
+      },
+      {
+        type: 'docker:index/service:Service',
+        name: 'svc',
+        inputs: {
+          name: 'svc',
+          auth: { serverAddress: 'reg:5000', username: 'deploy', password: 'pw' },
+          taskSpec: { containerSpec: { image: 'reg:5000/x@sha256:pending-img' } },
+        },
+      },
+    ]);
+    assert.deepEqual(image?.login, login);
+    assert.ok(service);
+    assert.deepEqual(service.login, login);
+    assert.ok(service.create.args.includes('--with-registry-auth'));
+    assert.ok(
+      !JSON.stringify(service.create.args).includes('pw'),
+      'the password is not an argument',
     );
   });
 

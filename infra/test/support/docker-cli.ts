@@ -7,7 +7,8 @@
  *
  * - Network: name, driver, attachable, ipamConfigs (one: subnet, gateway)
  * - Volume: name
- * - Image: imageName, skipPush, registry (server alone: a registry the engine trusts, no login),
+ * - Image: imageName, skipPush, registry (server, username, password: logged in to with the
+ *   docker CLI in a config folder of the translation's own, never the user's ~/.docker),
  *   buildOnPreview (preview only), build.context, build.dockerfile, build.args. A pushed image
  *   is built, pushed, and its digest read back: the `repoDigest` the services name (the mock
  *   runtime hands them a placeholder, filled in here once the push has told the digest)
@@ -25,6 +26,9 @@
  * signal), then removed with its anonymous volumes; images are kept.
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runTool } from '../../../tools/run-tool.ts';
 import { list, record, reveal, str, type Inputs } from './inputs.ts';
@@ -53,11 +57,20 @@ export interface DockerStep {
   push?: { imageName: string; placeholder: string };
   /** The engine of the resource's explicit provider, when it has one. */
   host?: string;
+  /** A registry to log in to first: its credentials then go with the step's commands. */
+  login?: RegistryLogin;
+}
+
+export interface RegistryLogin {
+  server: string;
+  username: string;
+  password: string;
 }
 
 /** What a translator gets besides its inputs. */
 export interface Translation {
   take: typeof takeInputs;
+  loginOf: typeof loginOf;
   /** The engine's name of the resource whose (mock) id this is. */
   dockerNameOf(id: string): string;
   healthFlags(where: string, healthcheck: Inputs): string[];
@@ -116,11 +129,17 @@ function image(name: string, inputs: Inputs): DockerStep {
     `${key}=${str(value)}`,
   ]);
   const imageName = str(taken.imageName);
+  let login: RegistryLogin | undefined;
   if (taken.skipPush !== true) {
-    const registry = takeInputs(`${name}.registry`, record(taken.registry), ['server']);
+    const registry = takeInputs(`${name}.registry`, record(taken.registry), [
+      'server',
+      'username',
+      'password',
+    ]);
     if (!imageName.startsWith(`${str(registry.server)}/`)) {
       throw new Error(`${name}: ${imageName} is not in the registry ${str(registry.server)}`);
     }
+    login = loginOf(name, registry.server, registry.username, registry.password);
   }
   return {
     resource: name,
@@ -138,7 +157,22 @@ function image(name: string, inputs: Inputs): DockerStep {
       ],
     },
     ...(taken.skipPush === true ? {} : { push: { imageName, placeholder: pendingDigest(name) } }),
+    ...(login === undefined ? {} : { login }),
   };
+}
+
+/** A registry's credentials, when a user is given; a password without one is refused. */
+export function loginOf(
+  where: string,
+  server: unknown,
+  username: unknown,
+  password: unknown,
+): RegistryLogin | undefined {
+  if (username === undefined) {
+    if (password !== undefined) throw new Error(`${where}: a registry password without a user`);
+    return undefined;
+  }
+  return { server: str(server), username: str(username), password: str(reveal(password)) };
 }
 
 /** A healthcheck command as `docker run` takes it: a shell line. */
@@ -305,6 +339,7 @@ export function dockerSteps(
   const hosts = new Map<string, string | undefined>();
   const translation: Translation = {
     take: takeInputs,
+    loginOf,
     // The mock runtime gives every resource the id `<resource name>-id`.
     dockerNameOf(id) {
       const step = steps.find((candidate) => `${candidate.resource}-id` === id);
@@ -372,6 +407,30 @@ const onHost = (host: string | undefined, command: DockerCommand): DockerCommand
   host === undefined ? command : { ...command, env: { ...command.env, DOCKER_HOST: host } };
 
 /**
+ * The docker CLI's own config folder for the registries the translation logs in to: the
+ * credentials the provider would send with each push and service, kept apart from ~/.docker.
+ */
+let loginFolder: string | undefined;
+const loginConfig = () => (loginFolder ??= mkdtempSync(join(tmpdir(), 'prodstack-logins-')));
+
+/** A step's command: on its engine, with its registry's credentials when it has one. */
+function stepCommand(step: DockerStep, command: DockerCommand): DockerCommand {
+  const placed = onHost(step.host, command);
+  return step.login === undefined
+    ? placed
+    : { ...placed, env: { ...placed.env, DOCKER_CONFIG: loginConfig() } };
+}
+
+function logIn(step: DockerStep, { server, username, password }: RegistryLogin): void {
+  runDockerOrThrow(
+    stepCommand(step, {
+      args: ['login', '--username', username, '--password-stdin', server],
+      input: password,
+    }),
+  );
+}
+
+/**
  * Resolves once no container of the service is left on the engine asked, as the provider waits
  * on removal (it asks the manager: a task's container on another node is not waited for).
  */
@@ -422,11 +481,13 @@ async function waitHealthy(containerName: string, timeoutSeconds: number): Promi
 }
 
 /** Pushes a built image; its digest in the registry, as the provider reads it after the push. */
-function pushed(imageName: string, host: string | undefined): string {
-  runDockerOrThrow(onHost(host, { args: ['push', '--quiet', imageName] }));
+function pushed(step: DockerStep, imageName: string): string {
+  runDockerOrThrow(stepCommand(step, { args: ['push', '--quiet', imageName] }));
   const repository = imageName.replace(/:[^/:]+$/, '');
   const digests = runDockerOrThrow(
-    onHost(host, { args: ['image', 'inspect', '--format', '{{json .RepoDigests}}', imageName] }),
+    stepCommand(step, {
+      args: ['image', 'inspect', '--format', '{{json .RepoDigests}}', imageName],
+    }),
   );
   const digest = (JSON.parse(digests) as string[])
     .find((reference) => reference.startsWith(`${repository}@`))
@@ -438,7 +499,7 @@ function pushed(imageName: string, host: string | undefined): string {
 /** As `pulumi destroy` does: dependents first, each container stopped with its grace period. */
 async function removeAll(steps: DockerStep[]): Promise<void> {
   for (const step of [...steps].reverse()) {
-    for (const command of step.remove ?? []) await removing(onHost(step.host, command));
+    for (const command of step.remove ?? []) await removing(stepCommand(step, command));
     if (step.waitGone) await serviceGone(step.waitGone.service, step.host);
   }
 }
@@ -465,8 +526,9 @@ async function createAll(steps: DockerStep[], say: (line: string) => void): Prom
       const args = step.create.args.map((arg) =>
         [...digests].reduce((filled, [pending, digest]) => filled.replace(pending, digest), arg),
       );
-      runDockerOrThrow(onHost(step.host, { ...step.create, args }));
-      if (step.push) digests.set(step.push.placeholder, pushed(step.push.imageName, step.host));
+      if (step.login) logIn(step, step.login);
+      runDockerOrThrow(stepCommand(step, { ...step.create, args }));
+      if (step.push) digests.set(step.push.placeholder, pushed(step, step.push.imageName));
       created.push(step);
       if (step.waitHealthy) {
         starting.push(waitHealthy(step.waitHealthy.container, step.waitHealthy.timeoutSeconds));

@@ -5,7 +5,8 @@
  *
  * - Secret: name (Pulumi names it when unset: here the resource name), data (base64, as the
  *   provider takes it)
- * - Service: name, mode.replicated.replicas, convergeConfig (delay, timeout), endpointSpec (mode,
+ * - Service: name, mode.replicated.replicas, auth (serverAddress, username, password: logged in
+ *   to, and sent with the service as `--with-registry-auth` does), convergeConfig (delay, timeout), endpointSpec (mode,
  *   ports: targetPort, publishedPort, publishMode, protocol), updateConfig and rollbackConfig
  *   (parallelism, delay, order, failureAction, monitor, maxFailureRatio), and taskSpec:
  *   containerSpec (image, env, secrets, healthcheck, user, readOnly, capDrops, mounts of type
@@ -196,9 +197,13 @@ export function service(name: string, inputs: Inputs, t: Translation): DockerSte
     'updateConfig',
     'rollbackConfig',
     'convergeConfig',
+    'auth',
   ]);
   const serviceName = s.name === undefined ? name : str(s.name);
   const args = ['service', 'create', '--name', serviceName];
+  const auth = t.take(`${name}.auth`, record(s.auth), ['serverAddress', 'username', 'password']);
+  const login = t.loginOf(`${name}.auth`, auth.serverAddress, auth.username, auth.password);
+  if (login !== undefined) args.push('--with-registry-auth');
   if (s.mode !== undefined) {
     const mode = t.take(`${name}.mode`, record(s.mode), ['replicated']);
     const replicated = t.take(`${name}.mode.replicated`, record(mode.replicated), ['replicas']);
@@ -238,5 +243,6 @@ export function service(name: string, inputs: Inputs, t: Translation): DockerSte
     create,
     remove: [{ args: ['service', 'rm', serviceName] }],
     waitGone: { service: serviceName },
+    ...(login === undefined ? {} : { login }),
   };
 }
