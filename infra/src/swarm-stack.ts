@@ -102,10 +102,14 @@ interface Place {
   destination?: ImageDestination;
 }
 
-/** What a service that runs one of the stack's images needs to pull it from a registry with a user. */
-const pullAuth = ({ destination }: Place) => {
+/**
+ * What a service needs to pull its image from a registry with a user: the stack's own images,
+ * and another (`image`) only when it is in that registry, whose credentials go nowhere else.
+ */
+const pullAuth = ({ destination }: Place, image?: string) => {
   const registry = destination?.registry;
   if (registry?.username === undefined) return {};
+  if (image !== undefined && !image.startsWith(`${registry.server}/`)) return {};
   return {
     auth: {
       serverAddress: registry.server,
@@ -115,10 +119,8 @@ const pullAuth = ({ destination }: Place) => {
   };
 };
 
-function declarePostgres(
-  { name, config, network, parent }: Place,
-  password: docker.Secret,
-): docker.Service {
+function declarePostgres(place: Place, password: docker.Secret): docker.Service {
+  const { name, config, network, parent } = place;
   const data = dataVolume(name, 'postgres', parent);
   return new docker.Service(
     `${name}-postgres`,
@@ -162,6 +164,7 @@ function declarePostgres(
         ...onOverlay(network),
       },
       endpointSpec: { mode: 'dnsrr' },
+      ...pullAuth(place, config.postgresBaseImage),
       // Two servers on one data folder would corrupt it.
       ...stopFirst('30s'),
       convergeConfig: converge,

@@ -315,6 +315,8 @@ describe('the Pulumi program with target swarm', () => {
         password: 'a-registry-password',
       });
     }
+    // PostgreSQL's public image is pulled without them: they go to their own registry alone.
+    assert.equal(serviceNamed(run.resources, 'postgres').auth, undefined);
     for (const resource of run.resources) {
       for (const text of plainStrings(resource.inputs)) {
         assert.ok(!text.includes('a-registry-password'), `${resource.name} holds the password`);
