@@ -8,6 +8,9 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -38,13 +41,18 @@ const password = 'correct horse battery staple';
 const publicPort = 8080;
 
 let lab: Lab;
+/** The docker CLI's config for the test's own pushes and updates: logged in to the lab's registry. */
+const loggedIn = {
+  ...process.env,
+  DOCKER_CONFIG: mkdtempSync(join(tmpdir(), 'prodstack-lab-login-')),
+};
 const nodeAt = (n: number) => lab.nodes[n - 1] as LabNode;
 const first = () => nodeAt(1);
 const second = () => nodeAt(2);
 const third = () => nodeAt(3);
 
 function on(node: LabNode, args: string[], input?: string): string {
-  const result = runTool('docker', ['--host', node.dockerHost, ...args], process.env, input);
+  const result = runTool('docker', ['--host', node.dockerHost, ...args], loggedIn, input);
   assert.equal(result.status, 0, `docker ${args.join(' ')} on ${node.hostname}:\n${result.stderr}`);
   return result.stdout.trim();
 }
@@ -66,6 +74,30 @@ const appTaskNodes = () =>
   )
     .filter((line) => line.includes(' Running '))
     .map((line) => line.split(' ')[0] ?? '');
+
+/**
+ * A worker that runs app tasks, and the other worker: the one to drain or lose, and the one the
+ * refreshes go through meanwhile. Swarm places a rollout's tasks as it sees fit and never moves
+ * running ones back: when no worker has one, a forced update spreads them again.
+ */
+function workersAroundApp(): { victim: LabNode; other: LabNode } {
+  const workers = [second(), third()];
+  const runningOn = () => workers.find((node) => appTaskNodes().includes(node.hostname));
+  if (runningOn() === undefined) {
+    on(lab.manager, [
+      'service',
+      'update',
+      '--with-registry-auth',
+      '--force',
+      '--detach=false',
+      '--quiet',
+      appService,
+    ]);
+  }
+  const victim = runningOn();
+  assert.ok(victim, `no app task on a worker: ${appTaskNodes().join(', ')}`);
+  return { victim, other: workers.find((node) => node !== victim) as LabNode };
+}
 
 /** nginx's address on a node: each publishes the stack's port on its own node's address. */
 const apiOn = (node: LabNode) => `http://${node.address}:${publicPort}/`;
@@ -135,21 +167,22 @@ describe('the Pulumi program on a three-node Docker Swarm', { timeout: 25 * 60_0
 
   /**
    * 8 keep-alive clients on /hello/ through nginx on one node, 2 refresh chains through nginx on
-   * another; the returned function stops them and gives their counts.
+   * another, all running once this resolves: the chains' logins are done before anything happens
+   * to the swarm, and nothing starts that a failed login would leave running. The returned
+   * function stops them and gives their counts.
    */
-  function steadyLoad(context: TestContext, helloOn: LabNode, refreshOn: LabNode) {
+  async function steadyLoad(context: TestContext, helloOn: LabNode, refreshOn: LabNode) {
+    const firstRefreshes = [(await login(refreshOn)).refresh, (await login(refreshOn)).refresh];
     const hello = startRequestLoop({
       url: `${apiOn(helloOn)}hello/`,
       headers: { authorization: `Bearer ${access}` },
       clients: 8,
       maxSeconds: 300,
     });
-    const chains = Promise.all(
-      [1, 2].map(async () => startRefreshChain(apiOn(refreshOn), (await login(refreshOn)).refresh)),
-    );
+    const chains = firstRefreshes.map((refresh) => startRefreshChain(apiOn(refreshOn), refresh));
     const stop = async () => ({
       hello: await hello.stop(),
-      refreshes: await Promise.all((await chains).map((chain) => chain.stop())),
+      refreshes: await Promise.all(chains.map((chain) => chain.stop())),
     });
     context.after(stop);
     return async () => {
@@ -174,8 +207,16 @@ describe('the Pulumi program on a three-node Docker Swarm', { timeout: 25 * 60_0
     // PostgreSQL's image is not the stack's own: a node pulls it from the registry too, as
     // from a mirror of the public image.
     const postgres = `${lab.registry}/prodstack-local/postgres:15-bookworm`;
+    const logInToRegistry = [
+      'login',
+      '--username',
+      lab.registryUser,
+      '--password-stdin',
+      lab.registry,
+    ];
+    assert.equal(runTool('docker', logInToRegistry, loggedIn, lab.registryPassword()).status, 0);
     assert.equal(runTool('docker', ['tag', localBaseImages.postgres, postgres]).status, 0);
-    const pushed = runTool('docker', ['push', '--quiet', postgres]);
+    const pushed = runTool('docker', ['push', '--quiet', postgres], loggedIn);
     assert.equal(pushed.status, 0, pushed.stderr);
     receiver = await startReceiver();
     run = await runProgram(
@@ -185,6 +226,8 @@ describe('the Pulumi program on a three-node Docker Swarm', { timeout: 25 * 60_0
         databasePassword: randomBytes(18).toString('base64url'),
         dockerHost: lab.dockerHost,
         registry: lab.registry,
+        registryUser: lab.registryUser,
+        registryPassword: lab.registryPassword(),
         replicas: '3',
         nginxReplicas: '3',
         workersPerContainer: '1',
@@ -261,6 +304,15 @@ describe('the Pulumi program on a three-node Docker Swarm', { timeout: 25 * 60_0
     ).filter((line) => line.startsWith(prefix) && !line.includes('-postgres '));
     for (const line of images)
       assert.match(line, new RegExp(` ${lab.registry}/.*@sha256:[0-9a-f]{64}$`));
+    // The registry wants its login: the services carried it to every node.
+    const anonymous = runTool('docker', [
+      '--host',
+      third().dockerHost,
+      'pull',
+      images[0]?.split(' ')[1] ?? '',
+    ]);
+    assert.notEqual(anonymous.status, 0);
+    assert.match(anonymous.stderr, /no basic auth credentials|unauthorized/);
     const { refresh } = await login(first());
     const refreshed = await send('POST', `${apiOn(second())}api/token/refresh/`, {
       json: { refresh },
@@ -322,16 +374,17 @@ describe('the Pulumi program on a three-node Docker Swarm', { timeout: 25 * 60_0
     const built = runTool(
       'docker',
       ['build', '--quiet', '-t', next, '-'],
-      process.env,
+      loggedIn,
       `FROM ${current}\nLABEL rollout=2\n`,
     );
     assert.equal(built.status, 0, built.stderr);
-    assert.equal(runTool('docker', ['push', '--quiet', next]).status, 0);
-    const checkLoad = steadyLoad(context, first(), second());
+    assert.equal(runTool('docker', ['push', '--quiet', next], loggedIn).status, 0);
+    const checkLoad = await steadyLoad(context, first(), second());
     await sleep(2000);
     on(lab.manager, [
       'service',
       'update',
+      '--with-registry-auth',
       '--image',
       next,
       '--detach=false',
@@ -346,9 +399,8 @@ describe('the Pulumi program on a three-node Docker Swarm', { timeout: 25 * 60_0
   });
 
   it('drains a worker that runs app tasks without a failed request, and takes it back', async (context) => {
-    const drained = third();
-    assert.ok(appTaskNodes().includes(drained.hostname), 'no app task on the worker to drain');
-    const checkLoad = steadyLoad(context, first(), second());
+    const { victim: drained, other } = workersAroundApp();
+    const checkLoad = await steadyLoad(context, first(), other);
     await sleep(2000);
     on(lab.manager, ['node', 'update', '--availability', 'drain', drained.hostname]);
     await eventually('the drained node’s tasks running elsewhere', 120, () => {
@@ -365,8 +417,7 @@ describe('the Pulumi program on a three-node Docker Swarm', { timeout: 25 * 60_0
   });
 
   it('loses a worker the way a machine dies: in-flight requests at most, every replica back, nothing lost, alerts sent firing and resolved', async (context) => {
-    const lost = second();
-    assert.ok(appTaskNodes().includes(lost.hostname), 'no app task on the worker to lose');
+    const { victim: lost, other } = workersAroundApp();
     // Spent before the loss: a refresh token rotated away, and one logged out.
     const spent = (await login(first())).refresh;
     assert.equal(
@@ -383,7 +434,7 @@ describe('the Pulumi program on a three-node Docker Swarm', { timeout: 25 * 60_0
       ).status,
       200,
     );
-    const checkLoad = steadyLoad(context, first(), third());
+    const checkLoad = await steadyLoad(context, first(), other);
     await sleep(3000);
     const lostAt = Date.now();
     await loseNode(lost);
@@ -412,12 +463,12 @@ describe('the Pulumi program on a three-node Docker Swarm', { timeout: 25 * 60_0
       assert.ok(lostInFlight === 1 || (chain.statuses[401] ?? 0) === 0, 'a live token was refused');
     }
     for (const refresh of [spent, loggedOut]) {
-      const again = await send('POST', `${apiOn(third())}api/token/refresh/`, {
+      const again = await send('POST', `${apiOn(other)}api/token/refresh/`, {
         json: { refresh },
       });
       assert.equal(again.status, 401, again.text);
     }
-    await login(third());
+    await login(other);
     const notices = await eventually('AppTaskDown sent firing and then resolved', 120, () => {
       const about = receiver.notices.flatMap((notice) =>
         notice.alerts.filter((alert) => alert.labels.alertname === 'AppTaskDown'),
