@@ -30,7 +30,7 @@ import {
   swarmNodes,
   type Lab,
 } from '../lab/swarm-lab.ts';
-import { deploy, dockerSteps } from './support/docker-cli.ts';
+import { deploy, dockerSteps, runDockerInBackground } from './support/docker-cli.ts';
 import { eventually } from './support/eventually.ts';
 import { runProgram, type ProgramRun } from './support/mock-runtime.ts';
 
@@ -42,10 +42,8 @@ const publicPort = 8080;
 
 let lab: Lab;
 /** The docker CLI's config for the test's own pushes and updates: logged in to the lab's registry. */
-const loggedIn = {
-  ...process.env,
-  DOCKER_CONFIG: mkdtempSync(join(tmpdir(), 'prodstack-lab-login-')),
-};
+const loginConfig = mkdtempSync(join(tmpdir(), 'prodstack-lab-login-'));
+const loggedIn = { ...process.env, DOCKER_CONFIG: loginConfig };
 const nodeAt = (n: number) => lab.nodes[n - 1] as LabNode;
 const first = () => nodeAt(1);
 const second = () => nodeAt(2);
@@ -381,21 +379,41 @@ describe('the Pulumi program on a three-node Docker Swarm', { timeout: 25 * 60_0
     assert.equal(runTool('docker', ['push', '--quiet', next], loggedIn).status, 0);
     const checkLoad = await steadyLoad(context, first(), second());
     await sleep(2000);
-    on(lab.manager, [
-      'service',
-      'update',
-      '--with-registry-auth',
-      '--image',
-      next,
-      '--detach=false',
-      '--quiet',
-      appService,
-    ]);
+    // In the background, as the provider waits: the load runs in this process and goes on.
+    const rolled = await runDockerInBackground({
+      args: [
+        '--host',
+        lab.dockerHost,
+        'service',
+        'update',
+        '--with-registry-auth',
+        '--image',
+        next,
+        '--detach=false',
+        '--quiet',
+        appService,
+      ],
+      env: { DOCKER_CONFIG: loginConfig },
+    });
+    assert.equal(rolled.status, 0, rolled.output);
     await sleep(2000);
     const { hello, refreshes } = await checkLoad();
     assert.equal(failuresOf(hello, 200), 0, 'a /hello/ request failed');
     for (const chain of refreshes) assert.equal(failuresOf(chain, 200), 0, 'a refresh failed');
-    assert.equal(appTaskNodes().length, 3);
+    const images = lines(
+      on(lab.manager, [
+        'service',
+        'ps',
+        appService,
+        '--filter',
+        'desired-state=running',
+        '--format',
+        '{{.Image}}',
+      ]),
+    );
+    assert.equal(images.length, 3);
+    // `service ps` shows the reference as the spec names it, without the digest it pins.
+    for (const image of images) assert.ok(image === next || image.startsWith(`${next}@`), image);
   });
 
   it('drains a worker that runs app tasks without a failed request, and takes it back', async (context) => {
