@@ -57,8 +57,8 @@ function on(node: LabNode, args: string[], input?: string): string {
 
 const lines = (text: string) => text.split('\n').filter((line) => line !== '');
 
-/** Where the app's running tasks are: one node's hostname a task. */
-const appTaskNodes = () =>
+/** The app's tasks meant to be running, one line each in `format` (`docker service ps`). */
+const appTasks = (format: string) =>
   lines(
     on(lab.manager, [
       'service',
@@ -67,9 +67,13 @@ const appTaskNodes = () =>
       '--filter',
       'desired-state=running',
       '--format',
-      '{{.Node}} {{.CurrentState}}',
+      format,
     ]),
-  )
+  );
+
+/** Where the app's running tasks are: one node's hostname a task. */
+const appTaskNodes = () =>
+  appTasks('{{.Node}} {{.CurrentState}}')
     .filter((line) => line.includes(' Running '))
     .map((line) => line.split(' ')[0] ?? '');
 
@@ -400,17 +404,7 @@ describe('the Pulumi program on a three-node Docker Swarm', { timeout: 25 * 60_0
     const { hello, refreshes } = await checkLoad();
     assert.equal(failuresOf(hello, 200), 0, 'a /hello/ request failed');
     for (const chain of refreshes) assert.equal(failuresOf(chain, 200), 0, 'a refresh failed');
-    const images = lines(
-      on(lab.manager, [
-        'service',
-        'ps',
-        appService,
-        '--filter',
-        'desired-state=running',
-        '--format',
-        '{{.Image}}',
-      ]),
-    );
+    const images = appTasks('{{.Image}}');
     assert.equal(images.length, 3);
     // `service ps` shows the reference as the spec names it, without the digest it pins.
     for (const image of images) assert.ok(image === next || image.startsWith(`${next}@`), image);
