@@ -243,6 +243,11 @@ export const stackConfigSchema = {
     parse: integerFrom(1, 32),
     default: 1,
   }),
+  nginxPlacement: optional({
+    env: 'nginxPlacement',
+    doc: 'Swarm: the nodes that take traffic, as a placement constraint such as node.labels.ingress==true (docker node update --label-add ingress=true <node>); unset: any node.',
+    parse: text,
+  }),
   registry: optional({
     env: 'registry',
     doc: 'Swarm: a registry every node pulls from, such as registry.example.com or 10.0.0.5:5000: the images are built where pulumi up runs, pushed there, and run by digest. Needed past one node.',

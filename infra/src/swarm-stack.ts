@@ -283,7 +283,10 @@ function declareNginx(place: Place, image: pulumi.Input<string>) {
           stopGracePeriod: duration(stopGraceSeconds),
         },
         // Two on one node would want the same host port.
-        placement: { maxReplicas: 1 },
+        placement: {
+          ...(config.nginxPlacement === undefined ? {} : { constraints: [config.nginxPlacement] }),
+          maxReplicas: 1,
+        },
         resources: { limits: { memoryBytes: mebibytes(128) } },
         ...onOverlay(network),
       },

@@ -260,7 +260,7 @@ describe('the Pulumi program with target swarm', () => {
     ]);
   });
 
-  it('runs nginx on as many nodes as nginxReplicas says, never two on one node', async () => {
+  it('runs nginx on as many nodes as nginxReplicas says, never two on one node, on the nodes nginxPlacement names', async () => {
     const one = serviceNamed((await runProgram(swarm)).resources, 'nginx');
     assert.equal(one.mode.replicated.replicas, 1);
     const three = serviceNamed(
@@ -270,6 +270,14 @@ describe('the Pulumi program with target swarm', () => {
     assert.equal(three.mode.replicated.replicas, 3);
     assert.deepEqual(three.taskSpec.placement, { maxReplicas: 1 });
     assert.ok(three.convergeConfig, 'pulumi up waits for every nginx');
+    const labelled = serviceNamed(
+      (await runProgram({ ...swarm, nginxPlacement: 'node.labels.ingress==true' })).resources,
+      'nginx',
+    );
+    assert.deepEqual(labelled.taskSpec.placement, {
+      constraints: ['node.labels.ingress==true'],
+      maxReplicas: 1,
+    });
   });
 
   it('keeps its images on the engine when no registry is set: built there, never pushed', async () => {
