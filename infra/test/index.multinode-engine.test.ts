@@ -220,6 +220,10 @@ describe('the Pulumi program on a three-node Docker Swarm', { timeout: 25 * 60_0
     assert.equal(runTool('docker', ['tag', localBaseImages.postgres, postgres]).status, 0);
     const pushed = runTool('docker', ['push', '--quiet', postgres], loggedIn);
     assert.equal(pushed.status, 0, pushed.stderr);
+    // The nodes that take traffic, as an operator marks them: here all three.
+    for (const node of lab.nodes) {
+      on(lab.manager, ['node', 'update', '--label-add', 'ingress=true', node.hostname]);
+    }
     receiver = await startReceiver();
     run = await runProgram(
       {
@@ -232,6 +236,7 @@ describe('the Pulumi program on a three-node Docker Swarm', { timeout: 25 * 60_0
         registryPassword: lab.registryPassword(),
         replicas: '3',
         nginxReplicas: '3',
+        nginxPlacement: 'node.labels.ingress==true',
         workersPerContainer: '1',
         appMemoryMb: '400',
         publicPort: String(publicPort),
