@@ -9,13 +9,12 @@ import {
   currentLab,
   LabError,
   labDown,
-  labLeftovers,
-  labStatus,
   labUp,
   loseNode,
   restartNode,
   type Lab,
 } from './swarm-lab.ts';
+import { labLeftovers, labStatus } from './lab-status.ts';
 import { registryPasswordFile } from './lab-registry.ts';
 
 const usage = 'usage: npm run swarm-lab -- up [--nodes N] | status | down | lose N | restart N';

@@ -7,14 +7,8 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { runTool } from '../../tools/run-tool.ts';
-import {
-  cgroupsLeft,
-  cgroupsUsable,
-  killGroup,
-  pidsInGroup,
-  removeCgroups,
-} from './lab-cgroups.ts';
+import { killGroup, removeCgroups } from './lab-cgroups.ts';
+import { labProblems } from './lab-requirements.ts';
 import { engineReady, nodeDocker, startEngine } from './lab-engine.ts';
 import {
   labFolder,
@@ -34,7 +28,6 @@ import {
 } from './lab-network.ts';
 import {
   registryPassword,
-  registryUp,
   registryUser,
   removeRegistryTrust,
   startRegistry,
@@ -69,38 +62,6 @@ const labOf = (count: number): Lab => {
     registryPassword,
   };
 };
-
-const commandMissing = (command: string) =>
-  runTool('sh', ['-c', `command -v ${command}`]).status !== 0;
-
-/** Why the lab cannot run here, each with what to install; empty when it can. */
-export function labProblems(): string[] {
-  const problems: string[] = [];
-  if (process.getuid?.() !== 0)
-    problems.push('the swarm lab makes namespaces and cgroups: run it as root');
-  const needs: [string, string][] = [
-    ['ip', 'iproute2'],
-    ['nsenter', 'util-linux'],
-    ['unshare', 'util-linux'],
-    ['dockerd', 'docker.io'],
-    ['docker', 'docker.io'],
-    ['docker-registry', 'docker-registry'],
-    ['openssl', 'openssl'],
-    // The registry's password hash (bcrypt).
-    ['python3', 'python3'],
-  ];
-  for (const [command, debianPackage] of needs) {
-    if (commandMissing(command)) {
-      problems.push(
-        `${command} is missing: install it (Debian: apt-get install ${debianPackage}, or npm run setup)`,
-      );
-    }
-  }
-  const cgroups = cgroupsUsable();
-  if (cgroups !== undefined)
-    problems.push(`${cgroups}: the lab groups each node's processes by cgroup`);
-  return problems;
-}
 
 /** The lab that is up, from its record; undefined when there is none. */
 export function currentLab(): Lab | undefined {
@@ -213,39 +174,6 @@ export async function labDown(say: (line: string) => void = () => {}): Promise<v
   if (leftMounts.length > 0)
     throw new Error(`mounts under ${labFolder} are left:\n${leftMounts.join('\n')}`);
   rmSync(labFolder, { recursive: true, force: true });
-}
-
-/** What of a lab is on the machine, by name: empty once `down` has run. */
-export function labLeftovers(): string[] {
-  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .filter((line) => line.includes(`${labFolder}/`) || line.includes(`/netns/${labPrefix}-`));
-  return [
-    ...labNamespaces().map((name) => `network namespace ${name}`),
-    ...pidsInGroup(labPrefix).map((pid) => `process ${pid}`),
-    ...(cgroupsLeft() ? [`cgroup /${labPrefix}`] : []),
-    ...mounts.map((line) => `mount ${line.split(' ')[4] ?? line}`),
-    ...(existsSync(labFolder) ? [`folder ${labFolder}`] : []),
-    ...(existsSync(labRegistry.trustFolder) ? [`folder ${labRegistry.trustFolder}`] : []),
-  ];
-}
-
-/** Where the lab stands: each node's engine and swarm state, and the registry. */
-export async function labStatus(lab: Lab) {
-  const answering = lab.nodes.map((node) =>
-    nodeDocker(node, ['info', '--format', '{{.Swarm.LocalNodeState}}']),
-  );
-  return {
-    nodes: lab.nodes.map((node, i) => ({
-      hostname: node.hostname,
-      address: node.address,
-      role: node.n === 1 ? 'manager' : 'worker',
-      engine: answering[i]?.status === 0 ? 'answering' : 'not answering',
-      swarm: answering[i]?.stdout.trim() ?? '',
-    })),
-    swarm: answering[0]?.status === 0 ? swarmNodes(lab) : [],
-    registry: (await registryUp()) ? 'answering' : 'not answering',
-  };
 }
 
 /** A node lost the way a machine dies: its cable pulled, then every process of it killed at once. */

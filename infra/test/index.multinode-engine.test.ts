@@ -21,15 +21,8 @@ import { imageExists, requireEngine } from '../../tools/docker.ts';
 import { localBaseImages } from '../../tools/base-images/local-base-images.ts';
 import { runTool } from '../../tools/run-tool.ts';
 import { uplink, type LabNode } from '../lab/lab-layout.ts';
-import {
-  labDown,
-  labLeftovers,
-  labUp,
-  loseNode,
-  restartNode,
-  swarmNodes,
-  type Lab,
-} from '../lab/swarm-lab.ts';
+import { labDown, labUp, loseNode, restartNode, swarmNodes, type Lab } from '../lab/swarm-lab.ts';
+import { labLeftovers } from '../lab/lab-status.ts';
 import { deploy, dockerSteps, runDockerInBackground } from './support/docker-cli.ts';
 import { eventually } from './support/eventually.ts';
 import { runProgram, type ProgramRun } from './support/mock-runtime.ts';
