@@ -139,10 +139,13 @@ describe('the Pulumi program on a real Docker Swarm', { timeout: 20 * 60_000 }, 
   };
 
   /**
-   * 8 keep-alive clients on /hello/, and 2 refresh chains, each spending its last token; the
-   * returned check stops them and asserts that nothing failed. They stop with the test anyway.
+   * 8 keep-alive clients on /hello/, and 2 refresh chains, each spending its last token, all
+   * running once this resolves (the chains' logins done first, so that a failed one leaves
+   * nothing running); the returned check stops them and asserts that nothing failed. They stop
+   * with the test anyway.
    */
-  function steadyLoad(context: TestContext) {
+  async function steadyLoad(context: TestContext) {
+    const firstRefreshes = [(await login()).refresh, (await login()).refresh];
     const hello = startRequestLoop({
       url: `${api}hello/`,
       headers: { authorization: `Bearer ${access}` },
@@ -150,12 +153,10 @@ describe('the Pulumi program on a real Docker Swarm', { timeout: 20 * 60_000 }, 
       maxSeconds: 240,
     });
     // Two chains at 4 a second each stay under nginx's refresh limit for one address.
-    const refreshes = Promise.all(
-      [1, 2].map(async () => startRefreshChain(api, (await login()).refresh)),
-    );
+    const refreshes = firstRefreshes.map((refresh) => startRefreshChain(api, refresh));
     const end = async () => ({
       counts: await hello.stop(),
-      chained: await Promise.all((await refreshes).map((chain) => chain.stop())),
+      chained: await Promise.all(refreshes.map((chain) => chain.stop())),
     });
     context.after(end);
     return async () => {
@@ -394,7 +395,7 @@ describe('the Pulumi program on a real Docker Swarm', { timeout: 20 * 60_000 }, 
     const image = (current ?? '').split(' ')[0] ?? '';
     const next = `${image.replace(/:.*$/, '')}:rollout-2`;
     docker(['tag', image, next]);
-    const checkLoad = steadyLoad(context);
+    const checkLoad = await steadyLoad(context);
     await sleep(2000);
     const rolled = await updateApp(['--image', next]);
     await sleep(2000);
@@ -415,7 +416,7 @@ describe('the Pulumi program on a real Docker Swarm', { timeout: 20 * 60_000 }, 
       ['build', '--quiet', '-t', broken, '-'],
       `FROM ${good}\nCMD ["node", "-e", "setInterval(() => {}, 1 << 30)"]\n`,
     );
-    const checkLoad = steadyLoad(context);
+    const checkLoad = await steadyLoad(context);
     const rolled = await updateApp(['--image', broken]);
     await sleep(2000);
     await checkLoad();
@@ -452,7 +453,7 @@ describe('the Pulumi program on a real Docker Swarm', { timeout: 20 * 60_000 }, 
   });
 
   it('scales 2 → 3 → 1 under load without a failed request', async (context) => {
-    const checkLoad = steadyLoad(context);
+    const checkLoad = await steadyLoad(context);
     for (const replicas of [3, 1]) {
       const scaled = await updateApp(['--replicas', String(replicas)]);
       assert.equal(scaled.status, 0, scaled.output);
