@@ -23,7 +23,7 @@ import { runTool } from '../../tools/run-tool.ts';
 import { uplink, type LabNode } from '../lab/lab-layout.ts';
 import { labDown, labUp, loseNode, restartNode, swarmNodes, type Lab } from '../lab/swarm-lab.ts';
 import { labLeftovers } from '../lab/lab-status.ts';
-import { deploy, dockerSteps, runDockerInBackground } from './support/docker-cli.ts';
+import { deploy, dockerSteps, repositoryOf, runDockerInBackground } from './support/docker-cli.ts';
 import { eventually } from './support/eventually.ts';
 import { runProgram, type ProgramRun } from './support/mock-runtime.ts';
 
@@ -370,7 +370,7 @@ describe('the Pulumi program on a three-node Docker Swarm', { timeout: 25 * 60_0
       '{{.Spec.TaskTemplate.ContainerSpec.Image}}',
       appService,
     ]);
-    const next = `${current.replace(/@sha256:.*$/, '').replace(/:[^/:]+$/, '')}:rollout-2`;
+    const next = `${repositoryOf(current)}:rollout-2`;
     const built = runTool(
       'docker',
       ['build', '--quiet', '-t', next, '-'],

@@ -18,7 +18,13 @@ import { startRefreshChain } from '../../testing/refresh-chain.ts';
 import { imageExists, requireEngine } from '../../tools/docker.ts';
 import { localBaseImages } from '../../tools/base-images/local-base-images.ts';
 import { freePort, waitForOk } from '../../tools/network.ts';
-import { deploy, dockerSteps, runDocker, runDockerInBackground } from './support/docker-cli.ts';
+import {
+  deploy,
+  dockerSteps,
+  repositoryOf,
+  runDocker,
+  runDockerInBackground,
+} from './support/docker-cli.ts';
 import { leftovers, removeLeftovers, type ResourceKind } from './support/leftovers.ts';
 import { driftAfterUp } from './support/read-back.ts';
 import { eventually } from './support/eventually.ts';
@@ -393,7 +399,7 @@ describe('the Pulumi program on a real Docker Swarm', { timeout: 20 * 60_000 }, 
   it('rolls a new app image out under steady load without a failed request', async (context) => {
     const [current] = runningImages();
     const image = (current ?? '').split(' ')[0] ?? '';
-    const next = `${image.replace(/:.*$/, '')}:rollout-2`;
+    const next = `${repositoryOf(image)}:rollout-2`;
     docker(['tag', image, next]);
     const checkLoad = await steadyLoad(context);
     await sleep(2000);
@@ -411,7 +417,7 @@ describe('the Pulumi program on a real Docker Swarm', { timeout: 20 * 60_000 }, 
   it('rolls a version whose health check never passes back by itself, without a failed request', async (context) => {
     const [current] = runningImages();
     const good = (current ?? '').split(' ')[0] ?? '';
-    const broken = `${good.replace(/:.*$/, '')}:never-ready`;
+    const broken = `${repositoryOf(good)}:never-ready`;
     docker(
       ['build', '--quiet', '-t', broken, '-'],
       `FROM ${good}\nCMD ["node", "-e", "setInterval(() => {}, 1 << 30)"]\n`,

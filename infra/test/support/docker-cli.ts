@@ -303,6 +303,10 @@ function container(name: string, inputs: Inputs): DockerStep {
   };
 }
 
+/** An image reference's repository: without its tag or digest. */
+export const repositoryOf = (reference: string) =>
+  reference.replace(/@sha256:.*$/, '').replace(/:[^/:]+$/, '');
+
 /** The repoDigest the mock runtime gives a pushed image: known only once it has been pushed. */
 export const pendingDigest = (resource: string) => `sha256:pending-${resource}`;
 
@@ -412,6 +416,8 @@ const onHost = (host: string | undefined, command: DockerCommand): DockerCommand
  */
 let loginFolder: string | undefined;
 const loginConfig = () => (loginFolder ??= mkdtempSync(join(tmpdir(), 'prodstack-logins-')));
+/** The registries logged in to in that folder: the credentials it keeps serve every engine. */
+const loggedIn = new Set<string>();
 
 /** A step's command: on its engine, with its registry's credentials when it has one. */
 function stepCommand(step: DockerStep, command: DockerCommand): DockerCommand {
@@ -422,6 +428,9 @@ function stepCommand(step: DockerStep, command: DockerCommand): DockerCommand {
 }
 
 function logIn(step: DockerStep, { server, username, password }: RegistryLogin): void {
+  const account = `${username}@${server}`;
+  if (loggedIn.has(account)) return;
+  loggedIn.add(account);
   runDockerOrThrow(
     stepCommand(step, {
       args: ['login', '--username', username, '--password-stdin', server],
@@ -483,7 +492,7 @@ async function waitHealthy(containerName: string, timeoutSeconds: number): Promi
 /** Pushes a built image; its digest in the registry, as the provider reads it after the push. */
 function pushed(step: DockerStep, imageName: string): string {
   runDockerOrThrow(stepCommand(step, { args: ['push', '--quiet', imageName] }));
-  const repository = imageName.replace(/:[^/:]+$/, '');
+  const repository = repositoryOf(imageName);
   const digests = runDockerOrThrow(
     stepCommand(step, {
       args: ['image', 'inspect', '--format', '{{json .RepoDigests}}', imageName],

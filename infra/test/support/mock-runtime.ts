@@ -7,7 +7,7 @@
  * once it has pushed (docker-cli.ts).
  */
 import * as pulumi from '@pulumi/pulumi';
-import { pendingDigest } from './docker-cli.ts';
+import { pendingDigest, repositoryOf } from './docker-cli.ts';
 
 export interface DeclaredResource {
   type: string;
@@ -60,7 +60,7 @@ let runs = 0;
 function repoDigestOf(resource: string, inputs: Record<string, unknown>): string {
   const imageName = String(inputs.imageName);
   if (inputs.skipPush === true) return imageName;
-  return `${imageName.replace(/:[^/:]+$/, '')}@${pendingDigest(resource)}`;
+  return `${repositoryOf(imageName)}@${pendingDigest(resource)}`;
 }
 
 const valueOf = <T>(output: pulumi.Output<T>): Promise<T> =>
