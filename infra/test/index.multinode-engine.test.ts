@@ -26,6 +26,7 @@ import { labLeftovers } from '../lab/lab-status.ts';
 import { deploy, dockerSteps, repositoryOf, runDockerInBackground } from './support/docker-cli.ts';
 import { eventually } from './support/eventually.ts';
 import { runProgram, type ProgramRun } from './support/mock-runtime.ts';
+import { fetchOnNetwork, lines, runningTasks } from './support/swarm-queries.ts';
 
 const stackName = 'labtest';
 const prefix = `prodstack-${stackName}-`;
@@ -48,21 +49,8 @@ function on(node: LabNode, args: string[], input?: string): string {
   return result.stdout.trim();
 }
 
-const lines = (text: string) => text.split('\n').filter((line) => line !== '');
-
-/** The app's tasks meant to be running, one line each in `format` (`docker service ps`). */
-const appTasks = (format: string) =>
-  lines(
-    on(lab.manager, [
-      'service',
-      'ps',
-      appService,
-      '--filter',
-      'desired-state=running',
-      '--format',
-      format,
-    ]),
-  );
+/** The app's tasks meant to be running, one line each in `format`. */
+const appTasks = (format: string) => lines(on(lab.manager, runningTasks(appService, format)));
 
 /** Where the app's running tasks are: one node's hostname a task. */
 const appTaskNodes = () =>
@@ -106,18 +94,10 @@ function prometheusApi(path: string): { data: unknown } {
     '{{.Spec.TaskTemplate.ContainerSpec.Image}}',
     appService,
   ]);
-  const script = `fetch(process.argv[1]).then((r) => r.text()).then((t) => process.stdout.write(t))`;
-  const output = on(lab.manager, [
-    'run',
-    '--rm',
-    '--network',
-    `${prefix}overlay`,
-    image,
-    'node',
-    '-e',
-    script,
-    `http://${prefix}prometheus:9090${path}`,
-  ]);
+  const output = on(
+    lab.manager,
+    fetchOnNetwork(`${prefix}overlay`, image, `http://${prefix}prometheus:9090${path}`),
+  );
   return JSON.parse(output) as { data: unknown };
 }
 

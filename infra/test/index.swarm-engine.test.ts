@@ -26,6 +26,7 @@ import {
   runDockerInBackground,
 } from './support/docker-cli.ts';
 import { leftovers, removeLeftovers, type ResourceKind } from './support/leftovers.ts';
+import { fetchOnNetwork, lines, runningTasks } from './support/swarm-queries.ts';
 import { driftAfterUp } from './support/read-back.ts';
 import { eventually } from './support/eventually.ts';
 import { runProgram, type ProgramRun } from './support/mock-runtime.ts';
@@ -41,8 +42,6 @@ function docker(args: string[], input?: string): string {
   return output;
 }
 
-const lines = (text: string) => text.split('\n').filter((line) => line !== '');
-
 /** The app's running tasks, as container ids. */
 const appContainers = () =>
   lines(docker(['ps', '--quiet', '--filter', `label=com.docker.swarm.service.name=${appService}`]));
@@ -57,18 +56,7 @@ const addressOf = (container: string) =>
   ]);
 
 /** The image each running task of the app runs, by the spec's reference. */
-const runningImages = () =>
-  lines(
-    docker([
-      'service',
-      'ps',
-      appService,
-      '--filter',
-      'desired-state=running',
-      '--format',
-      '{{.Image}} {{.CurrentState}}',
-    ]),
-  );
+const runningImages = () => lines(docker(runningTasks(appService, '{{.Image}} {{.CurrentState}}')));
 
 /**
  * An answer of Prometheus's HTTP API. Prometheus publishes no port: a one-off container on the
@@ -77,20 +65,14 @@ const runningImages = () =>
 let probes = 0;
 function prometheusApi(path: string): { data: unknown } {
   probes += 1;
-  const script = `fetch(process.argv[1]).then((r) => r.text()).then((t) => process.stdout.write(t))`;
-  const output = docker([
-    'run',
-    '--rm',
-    '--name',
-    `${prefix}probe-${probes}`,
-    '--network',
-    `${prefix}overlay`,
-    localBaseImages.node,
-    'node',
-    '-e',
-    script,
-    `http://${prefix}prometheus:9090${path}`,
-  ]);
+  const output = docker(
+    fetchOnNetwork(
+      `${prefix}overlay`,
+      localBaseImages.node,
+      `http://${prefix}prometheus:9090${path}`,
+      `${prefix}probe-${probes}`,
+    ),
+  );
   return JSON.parse(output) as { data: unknown };
 }
 

@@ -1,0 +1,35 @@
+/**
+ * What the Swarm engine tests ask a swarm, as docker CLI arguments: each test sends them to its
+ * own engine (this machine's, or a lab node's).
+ */
+
+/** A command's output, one entry a line. */
+export const lines = (text: string) => text.split('\n').filter((line) => line !== '');
+
+/** The service's tasks meant to be running, one line each in `format` (`docker service ps`). */
+export const runningTasks = (service: string, format: string) => [
+  'service',
+  'ps',
+  service,
+  '--filter',
+  'desired-state=running',
+  '--format',
+  format,
+];
+
+/**
+ * A GET of `url` from a one-off container of `image` (which has node) on `network`, printing the
+ * body: how the tests ask Prometheus, which publishes no port, as an operator's container would.
+ */
+export const fetchOnNetwork = (network: string, image: string, url: string, name?: string) => [
+  'run',
+  '--rm',
+  ...(name === undefined ? [] : ['--name', name]),
+  '--network',
+  network,
+  image,
+  'node',
+  '-e',
+  'fetch(process.argv[1]).then((r) => r.text()).then((t) => process.stdout.write(t))',
+  url,
+];
