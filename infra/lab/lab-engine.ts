@@ -34,6 +34,15 @@ const enterNode = [
 export const nodeDocker = (node: LabNode, args: string[], input?: string) =>
   runTool('docker', ['--host', node.dockerHost, ...args], process.env, input);
 
+/** The same, its output when it succeeds; a failure throws with what docker said. */
+export function nodeDockerOrThrow(node: LabNode, args: string[]): string {
+  const result = nodeDocker(node, args);
+  if (result.status !== 0) {
+    throw new Error(`docker ${args.join(' ')} on ${node.hostname}: ${result.stderr.trim()}`);
+  }
+  return result.stdout.trim();
+}
+
 export function startEngine(node: LabNode): void {
   mkdirSync(node.folder, { recursive: true });
   // In 20.10 the engine's identity key can be moved only in a config file, not by a flag.

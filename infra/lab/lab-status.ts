@@ -1,22 +1,45 @@
 /** Where a lab stands, and what of one is left on the machine. */
 import { existsSync, readFileSync } from 'node:fs';
 import { cgroupsLeft, pidsInGroup } from './lab-cgroups.ts';
-import { nodeDocker } from './lab-engine.ts';
+import { nodeDocker, nodeDockerOrThrow } from './lab-engine.ts';
 import { labFolder, labPrefix, labRegistry } from './lab-layout.ts';
 import { labNamespaces } from './lab-network.ts';
 import { registryUp } from './lab-registry.ts';
-import { swarmNodes, type Lab } from './swarm-lab.ts';
+import type { Lab } from './swarm-lab.ts';
+
+/** The nodes as the manager sees them: hostname, status and availability. */
+export function swarmNodes(lab: Lab): { hostname: string; status: string; availability: string }[] {
+  return nodeDockerOrThrow(lab.manager, [
+    'node',
+    'ls',
+    '--format',
+    '{{.Hostname}} {{.Status}} {{.Availability}}',
+  ])
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => {
+      const [hostname = '', status = '', availability = ''] = line.split(' ');
+      return { hostname, status, availability };
+    });
+}
+
+/** The mount points of the lab left in this mount namespace: its folders', its namespaces'. */
+export const labMounts = (): string[] =>
+  readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[4] ?? '')
+    .filter(
+      (mountPoint) =>
+        mountPoint.startsWith(`${labFolder}/`) || mountPoint.startsWith(`/run/netns/${labPrefix}-`),
+    );
 
 /** What of a lab is on the machine, by name: empty once `down` has run. */
 export function labLeftovers(): string[] {
-  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .filter((line) => line.includes(`${labFolder}/`) || line.includes(`/netns/${labPrefix}-`));
   return [
     ...labNamespaces().map((name) => `network namespace ${name}`),
     ...pidsInGroup(labPrefix).map((pid) => `process ${pid}`),
     ...(cgroupsLeft() ? [`cgroup /${labPrefix}`] : []),
-    ...mounts.map((line) => `mount ${line.split(' ')[4] ?? line}`),
+    ...labMounts().map((mountPoint) => `mount ${mountPoint}`),
     ...(existsSync(labFolder) ? [`folder ${labFolder}`] : []),
     ...(existsSync(labRegistry.trustFolder) ? [`folder ${labRegistry.trustFolder}`] : []),
   ];

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { killGroup, removeCgroups } from './lab-cgroups.ts';
 import { labProblems } from './lab-requirements.ts';
-import { engineReady, nodeDocker, startEngine } from './lab-engine.ts';
+import { engineReady, nodeDocker, nodeDockerOrThrow, startEngine } from './lab-engine.ts';
+import { labMounts, swarmNodes } from './lab-status.ts';
 import {
   labFolder,
   labNode,
@@ -70,29 +71,6 @@ export function currentLab(): Lab | undefined {
   return labOf(nodes);
 }
 
-function managerDocker(lab: Lab, args: string[]): string {
-  const result = nodeDocker(lab.manager, args);
-  if (result.status !== 0)
-    throw new Error(`docker ${args.join(' ')} on the manager: ${result.stderr.trim()}`);
-  return result.stdout.trim();
-}
-
-/** The nodes as the manager sees them: hostname, status and availability. */
-export function swarmNodes(lab: Lab): { hostname: string; status: string; availability: string }[] {
-  return managerDocker(lab, [
-    'node',
-    'ls',
-    '--format',
-    '{{.Hostname}} {{.Status}} {{.Availability}}',
-  ])
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => {
-      const [hostname = '', status = '', availability = ''] = line.split(' ');
-      return { hostname, status, availability };
-    });
-}
-
 async function allReady(lab: Lab, seconds: number): Promise<void> {
   const deadline = Date.now() + seconds * 1000;
   for (;;) {
@@ -131,7 +109,7 @@ export async function labUp(
     say(`starting the registry on ${lab.registry}`);
     await startRegistry();
     say('forming the swarm');
-    managerDocker(lab, [
+    nodeDockerOrThrow(lab.manager, [
       'swarm',
       'init',
       `--advertise-addr=${lab.manager.address}`,
@@ -139,7 +117,7 @@ export async function labUp(
       // Overlay networks named without a subnet come from here, away from the lab's own /24.
       '--default-addr-pool=10.210.0.0/16',
     ]);
-    const token = managerDocker(lab, ['swarm', 'join-token', '--quiet', 'worker']);
+    const token = nodeDockerOrThrow(lab.manager, ['swarm', 'join-token', '--quiet', 'worker']);
     for (const worker of lab.nodes.slice(1)) {
       const joined = nodeDocker(worker, [
         'swarm',
@@ -168,11 +146,9 @@ export async function labDown(say: (line: string) => void = () => {}): Promise<v
   removeNetwork();
   removeRegistryTrust();
   // The engines' mounts lived in their own mount namespaces, gone with their processes.
-  const leftMounts = readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .filter((line) => line.includes(` ${labFolder}/`));
+  const leftMounts = labMounts();
   if (leftMounts.length > 0)
-    throw new Error(`mounts under ${labFolder} are left:\n${leftMounts.join('\n')}`);
+    throw new Error(`mounts of the lab are left:\n${leftMounts.join('\n')}`);
   rmSync(labFolder, { recursive: true, force: true });
 }
 
