@@ -15,7 +15,7 @@ export {
 } from './config/settings.ts';
 
 // What the stack and the Pulumi program size and check before they start the app.
-export { signingKeyProblems } from './tokens/key-ring.ts';
+export { signingKeyProblems, verifyingKeysProblems } from './tokens/key-ring.ts';
 export { workerMemoryMb } from './users/hashing-memory.ts';
 export { owaspScryptParams } from './users/password-hashing.ts';
 

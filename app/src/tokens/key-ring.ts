@@ -171,6 +171,47 @@ function signingKey(config: Config): { key: KeyObject; development: boolean } {
   };
 }
 
+/**
+ * The keys accepted besides the signing key: PEM public keys, or HMAC secrets separated by
+ * `separator` (a comma in JWT_VERIFYING_KEYS, a line in its file).
+ */
+function verifyingKeysFrom(
+  text: string,
+  algorithm: JwtAlgorithm,
+  nodeEnv: NodeEnv,
+  separator: string,
+  variable: string,
+): KeyObject[] {
+  if (isHmac(algorithm)) {
+    return text
+      .split(separator)
+      .map((secret) => secret.trim())
+      .filter(Boolean)
+      .map((secret) => hmacKey(secret, algorithm, nodeEnv, variable));
+  }
+  const blocks = pemBlocks(text);
+  if (blocks.length === 0) fail(variable, 'expected one or more PEM public keys');
+  return blocks.map((pem) => asymmetricKey(pem, 'public', algorithm, variable));
+}
+
+/**
+ * Why the app in production would refuse `text` as the content of JWT_VERIFYING_KEYS_FILE, in
+ * its own words under the caller's name for it: the Pulumi program hands the keys over as that file.
+ */
+export function verifyingKeysProblems(
+  text: string,
+  algorithm: JwtAlgorithm,
+  variable: string,
+): string[] {
+  try {
+    verifyingKeysFrom(text, algorithm, 'production', '\n', variable);
+    return [];
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return error.problems;
+  }
+}
+
 function extraVerifyingKeys(config: Config): KeyObject[] {
   const text = readKeyText(
     config.jwtVerifyingKeys,
@@ -178,19 +219,14 @@ function extraVerifyingKeys(config: Config): KeyObject[] {
     'JWT_VERIFYING_KEYS_FILE',
   );
   if (text === undefined) return [];
-  const variable =
-    config.jwtVerifyingKeysFile === undefined ? 'JWT_VERIFYING_KEYS' : 'JWT_VERIFYING_KEYS_FILE';
-  if (isHmac(config.jwtAlgorithm)) {
-    const separator = config.jwtVerifyingKeysFile === undefined ? ',' : '\n';
-    return text
-      .split(separator)
-      .map((secret) => secret.trim())
-      .filter(Boolean)
-      .map((secret) => hmacKey(secret, config.jwtAlgorithm, config.nodeEnv, variable));
-  }
-  const blocks = pemBlocks(text);
-  if (blocks.length === 0) fail(variable, 'expected one or more PEM public keys');
-  return blocks.map((pem) => asymmetricKey(pem, 'public', config.jwtAlgorithm, variable));
+  const inFile = config.jwtVerifyingKeysFile !== undefined;
+  return verifyingKeysFrom(
+    text,
+    config.jwtAlgorithm,
+    config.nodeEnv,
+    inFile ? '\n' : ',',
+    inFile ? 'JWT_VERIFYING_KEYS_FILE' : 'JWT_VERIFYING_KEYS',
+  );
 }
 
 export function buildKeyRing(config: Config): KeyRing {
