@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as pulumi from '@pulumi/pulumi';
 import { dockerSteps, pendingDigest, type DockerStep } from './docker-cli.ts';
+import { autoName } from './inputs.ts';
+import { serviceUpdate } from './swarm-cli.ts';
 
 const container = (inputs: Record<string, unknown>) => ({
   type: 'docker:index/container:Container',
@@ -226,6 +228,9 @@ describe('dockerSteps for Swarm', () => {
     },
   });
 
+  /** What the key secret is named, as Pulumi would name it (inputs.ts autoName). */
+  const keyName = autoName('key', key.inputs);
+
   it('creates an overlay network, and a secret from its decoded data on stdin, never in argv', () => {
     const [network, created] = dockerSteps([overlay, key]);
     assert.deepEqual(network?.create.args, [
@@ -236,8 +241,20 @@ describe('dockerSteps for Swarm', () => {
       '--attachable',
       'stack-overlay',
     ]);
-    assert.deepEqual(created?.create, { args: ['secret', 'create', 'key', '-'], input: 'the key' });
-    assert.deepEqual(created.remove, [{ args: ['secret', 'rm', 'key'] }]);
+    assert.deepEqual(created?.create, {
+      args: ['secret', 'create', keyName, '-'],
+      input: 'the key',
+    });
+    assert.deepEqual(created.remove, [{ args: ['secret', 'rm', keyName] }]);
+  });
+
+  it('names a secret declared without a name as Pulumi does: anew for new data, as a replacement', () => {
+    const named = (data: string) =>
+      dockerSteps([{ ...key, inputs: { data: secret(Buffer.from(data).toString('base64')) } }])[0]
+        ?.dockerName;
+    assert.match(named('the key') ?? '', /^key-[0-9a-f]{7}$/);
+    assert.equal(named('the key'), named('the key'));
+    assert.notEqual(named('the next key'), named('the key'));
   });
 
   it('turns a service into docker service create flags, naming what it refers to by the engine’s names', () => {
@@ -273,13 +290,66 @@ describe('dockerSteps for Swarm', () => {
       'rollback',
       '--detach=false',
       '--quiet',
-      '--secret',
-      'source=key,target=/run/secrets/key,uid=1000,mode=0400',
       '--network',
       'stack-overlay',
+      '--secret',
+      `source=${keyName},target=/run/secrets/key,uid=1000,mode=0400`,
       'api:1',
     ]);
     assert.deepEqual(service.waitGone, { service: 'stack-api' });
+  });
+
+  it('updates a service in place for a new image, environment or secret, as the provider would', () => {
+    const specOf = (inputs: Record<string, unknown>) => {
+      const steps = dockerSteps([overlay, key, api({ convergeConfig: {}, ...inputs })]);
+      assert.ok(steps[2]?.service);
+      return steps[2].service;
+    };
+    const containerSpec = (extra: Record<string, unknown>) => ({
+      taskSpec: {
+        containerSpec: {
+          image: 'api:1',
+          env: { KEPT: 'yes', GONE: 'soon' },
+          secrets: [{ secretId: 'key-id', fileName: '/run/secrets/key' }],
+          ...extra,
+        },
+        networksAdvanceds: [{ id: 'net-id' }],
+      },
+    });
+    const was = specOf(containerSpec({}));
+    assert.equal(serviceUpdate(was, specOf(containerSpec({}))), undefined);
+    const now = specOf(
+      containerSpec({
+        image: 'api:2',
+        env: { KEPT: 'yes', ADDED: 'now' },
+        secrets: [
+          { secretId: 'key-id', fileName: '/run/secrets/key' },
+          { secretId: 'key-id', fileName: '/run/secrets/again' },
+        ],
+      }),
+    );
+    assert.deepEqual(serviceUpdate(was, now)?.args, [
+      'service',
+      'update',
+      '--detach=true',
+      '--quiet',
+      '--env-rm',
+      'GONE',
+      '--env-add',
+      'ADDED=now',
+      '--secret-add',
+      `source=${keyName},target=/run/secrets/again`,
+      '--image',
+      'api:2',
+      'stack-api',
+    ]);
+    assert.throws(
+      () =>
+        serviceUpdate(was, specOf({ ...containerSpec({}), mode: { replicated: { replicas: 3 } } })),
+      {
+        message: 'stack-api: a change beyond image, env and secrets, not made in place here',
+      },
+    );
   });
 
   it('returns at once, as the provider does, when a service has no convergeConfig', () => {

@@ -33,7 +33,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { runTool } from '../../../tools/run-tool.ts';
 import { list, record, reveal, str, type Inputs } from './inputs.ts';
 import type { DeclaredResource } from './mock-runtime.ts';
-import { secret, service } from './swarm-cli.ts';
+import { secret, service, serviceUpdate, type ServiceSpec } from './swarm-cli.ts';
 
 /** One docker command; `env` carries values that must not appear in the argument list. */
 export interface DockerCommand {
@@ -55,6 +55,8 @@ export interface DockerStep {
   waitGone?: { service: string };
   /** A pushed image: pushed after its build, its digest then given to whatever names `placeholder`. */
   push?: { imageName: string; placeholder: string };
+  /** A Swarm service's spec, which a later `up` may change in place (swarm-cli.ts serviceUpdate). */
+  service?: ServiceSpec;
   /** The engine of the resource's explicit provider, when it has one. */
   host?: string;
   /** A registry to log in to first: its credentials then go with the step's commands. */
@@ -551,6 +553,49 @@ async function createAll(steps: DockerStep[], say: (line: string) => void): Prom
   }
 }
 
+/**
+ * A service's update, as the provider makes it: handed to Swarm, and with convergeConfig waited
+ * for only until as many tasks run as the service wants, checked after its delay. With
+ * start-first updates that holds almost at once: `pulumi up` returns while Swarm still rolls
+ * the tasks (facts: returned 34 s into a rollout that ended 44 s later). It fails when Swarm
+ * rolls the update back while it waits.
+ */
+async function updated(step: DockerStep, command: DockerCommand): Promise<void> {
+  if (step.login) logIn(step, step.login);
+  runDockerOrThrow(stepCommand(step, command));
+  const service = step.service;
+  if (!service?.converges) return;
+  const ask = (args: string[]) => runDocker(stepCommand(step, { args })).output;
+  // The provider's convergeConfig (swarm-stack.ts: delay 2s, timeout 5m).
+  const deadline = Date.now() + 5 * 60_000;
+  for (;;) {
+    await sleep(2000);
+    const state = ask([
+      'service',
+      'inspect',
+      '--format',
+      '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{else}}none{{end}}',
+      service.name,
+    ]);
+    if (state.startsWith('rollback')) throw new Error(`${service.name}: update rolled back`);
+    const [running, wanted] = ask([
+      'service',
+      'ls',
+      '--filter',
+      `name=${service.name}`,
+      '--format',
+      '{{.Name}} {{.Replicas}}',
+    ])
+      .split('\n')
+      .find((line) => line.startsWith(`${service.name} `))
+      ?.split(' ')[1]
+      ?.split('/')
+      .map(Number) ?? [0, 1];
+    if ((running ?? 0) >= (wanted ?? 1)) return;
+    if (Date.now() > deadline) throw new Error(`${service.name}: did not converge in 5 min`);
+  }
+}
+
 /** A deployed stack: its steps, and how to remove them. */
 export interface Deployed {
   steps: DockerStep[];
@@ -582,9 +627,12 @@ const identity = (resource: Pick<DeclaredResource, 'type' | 'name'>) =>
 /**
  * The next `pulumi up` after `before` was deployed, as the provider carries it out: what is new
  * is created; an image whose inputs changed is rebuilt under its tag; a container whose name
- * changed is replaced create-first (Pulumi's default: the new one created and healthy, the old
- * one removed at the end of the update); what is gone is removed at the end. Any other change
- * of a resource in place throws: the translation does not make it.
+ * changed, or a secret whose data changed (a new value, a new name: Swarm secrets are
+ * immutable), is replaced create-first (Pulumi's default: the new one created, the old one
+ * removed at the end of the update); a service whose image, environment or secrets changed is
+ * updated in place, rolled out by Swarm while this waits (convergeConfig); what is gone is
+ * removed at the end. Any other change of a resource in place throws: the translation does not
+ * make it.
  */
 export async function update(
   before: { resources: Pick<DeclaredResource, 'type' | 'name' | 'inputs'>[]; deployed: Deployed },
@@ -594,6 +642,7 @@ export async function update(
   const next = dockerSteps(after);
   const old = new Map(before.resources.map((resource, i) => [identity(resource), i]));
   const creates: DockerStep[] = [];
+  const updates: { step: DockerStep; command: DockerCommand }[] = [];
   const replaced = new Set<number>();
   after.forEach((resource, i) => {
     const step = next[i] as DockerStep;
@@ -603,15 +652,20 @@ export async function update(
       return;
     }
     const was = before.resources[at];
+    const deployed = before.deployed.steps[at];
     if (JSON.stringify(was?.inputs) === JSON.stringify(resource.inputs)) return;
     if (resource.type === 'docker:index/image:Image') {
       creates.push(step);
     } else if (
-      resource.type === 'docker:index/container:Container' &&
-      was?.inputs.name !== resource.inputs.name
+      (resource.type === 'docker:index/container:Container' &&
+        was?.inputs.name !== resource.inputs.name) ||
+      resource.type === 'docker:index/secret:Secret'
     ) {
       creates.push(step);
       replaced.add(at);
+    } else if (step.service && deployed?.service) {
+      const command = serviceUpdate(deployed.service, step.service);
+      if (command) updates.push({ step, command });
     } else {
       throw new Error(`${resource.name}: a change in place the translation does not make`);
     }
@@ -621,6 +675,16 @@ export async function update(
     (_, i) => replaced.has(i) || !kept.has(identity(before.resources[i] ?? { type: '', name: '' })),
   );
   await createAll(creates, say);
+  try {
+    for (const { step, command } of updates) {
+      say(`updating ${step.resource}`);
+      await updated(step, command);
+    }
+  } catch (error) {
+    // Swarm rolled the service back to what it used: what this update made goes again.
+    await removeAll(creates);
+    throw error;
+  }
   for (const step of gone) say(`removing ${step.resource} (replaced)`);
   await removeAll(gone);
   return deployedOf(next);

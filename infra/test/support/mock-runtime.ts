@@ -8,6 +8,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { pendingDigest, repositoryOf } from './docker-cli.ts';
+import { autoName } from './inputs.ts';
 
 export interface DeclaredResource {
   type: string;
@@ -95,8 +96,8 @@ export async function runProgram(
         const state =
           args.type === 'docker:index/image:Image'
             ? { ...inputs, repoDigest: repoDigestOf(args.name, inputs) }
-            : // A resource declared without a name is named by Pulumi (here without its suffix).
-              { ...inputs, name: inputs.name ?? args.name };
+            : // A resource declared without a name is named by Pulumi.
+              { ...inputs, name: inputs.name ?? autoName(args.name, inputs) };
         return { id: `${args.name}-id`, state };
       },
       // The program calls no provider functions; a call would be a change these tests must see.
@@ -128,7 +129,12 @@ export async function runProgram(
   };
   pulumi.runtime.setAllConfig(
     Object.fromEntries(Object.entries(config).map(([key, value]) => [`${project}:${key}`, value])),
-    [`${project}:jwtSigningKey`, `${project}:databasePassword`, `${project}:registryPassword`],
+    [
+      `${project}:jwtSigningKey`,
+      `${project}:jwtVerifyingKeys`,
+      `${project}:databasePassword`,
+      `${project}:registryPassword`,
+    ],
   );
   runs += 1;
   const program = (await import(`../../index.ts?run=${runs}`)) as ProgramRun['program'];

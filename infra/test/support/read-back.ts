@@ -10,7 +10,7 @@
  * state and never compares it with the engine) is reported too: a new input cannot go unchecked.
  */
 import { runDocker } from './docker-cli.ts';
-import { list, record, reveal, type Inputs } from './inputs.ts';
+import { autoName, list, record, reveal, type Inputs } from './inputs.ts';
 
 export interface Drift {
   resource: string;
@@ -94,7 +94,7 @@ function healthcheck(health: unknown): Inputs | undefined {
 /** The name a resource has on the engine: its `name` input, or Pulumi's name for it. */
 const engineName = (resource: Declared) => {
   const name = reveal(resource.inputs.name);
-  return typeof name === 'string' ? name : resource.name;
+  return typeof name === 'string' ? name : autoName(resource.name, resource.inputs);
 };
 
 /** Engine ids back to the mock runtime's ids of the resources declared with them. */

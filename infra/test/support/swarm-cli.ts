@@ -3,7 +3,7 @@
  * translation (docker-cli.ts) for `docker.Secret` and `docker.Service`. It understands exactly
  * these inputs and throws on any other:
  *
- * - Secret: name (Pulumi names it when unset: here the resource name), data (base64, as the
+ * - Secret: name (Pulumi names it when unset: inputs.ts autoName), data (base64, as the
  *   provider takes it)
  * - Service: name, mode.replicated.replicas, auth (serverAddress, username, password: logged in
  *   to, and sent with the service as `--with-registry-auth` does), convergeConfig (delay, timeout), endpointSpec (mode,
@@ -20,11 +20,11 @@
  * go next.
  */
 import type { DockerCommand, DockerStep, Translation } from './docker-cli.ts';
-import { list, record, str, type Inputs } from './inputs.ts';
+import { autoName, list, record, str, type Inputs } from './inputs.ts';
 
 export function secret(name: string, inputs: Inputs, { take }: Translation): DockerStep {
   const s = take(name, inputs, ['name', 'data']);
-  const secretName = s.name === undefined ? name : str(s.name);
+  const secretName = s.name === undefined ? autoName(name, inputs) : str(s.name);
   return {
     resource: name,
     dockerName: secretName,
@@ -64,11 +64,28 @@ const rolloutFlags = {
   maxFailureRatio: 'max-failure-ratio',
 };
 
-function containerFlags(
-  where: string,
-  spec: Inputs,
-  t: Translation,
-): { args: string[]; image: string } {
+/**
+ * A service as the CLI creates it, split where `docker service update` can change it in place:
+ * the environment (`K=V`), the secrets (`--secret` options), the image, and all the rest.
+ */
+export interface ServiceSpec {
+  name: string;
+  /** Declared with convergeConfig: the provider waits for its tasks. */
+  converges: boolean;
+  env: string[];
+  secrets: string[];
+  image: string;
+  rest: string[];
+}
+
+interface TaskFlags {
+  args: string[];
+  env: string[];
+  secrets: string[];
+  image: string;
+}
+
+function containerFlags(where: string, spec: Inputs, t: Translation): TaskFlags {
   const c = t.take(where, spec, [
     'image',
     'env',
@@ -85,9 +102,8 @@ function containerFlags(
   const args: string[] = [];
   for (const [key, value] of Object.entries(record(c.sysctl)))
     args.push('--sysctl', `${key}=${str(value)}`);
-  for (const [key, value] of Object.entries(record(c.env)))
-    args.push('--env', `${key}=${str(value)}`);
-  for (const entry of list(c.secrets)) {
+  const env = Object.entries(record(c.env)).map(([key, value]) => `${key}=${str(value)}`);
+  const secrets = list(c.secrets).map((entry) => {
     const s = t.take(`${where}.secrets`, record(entry), [
       'secretId',
       'secretName',
@@ -103,8 +119,8 @@ function containerFlags(
       ...(s.fileGid === undefined ? [] : [`gid=${str(s.fileGid)}`]),
       ...(s.fileMode === undefined ? [] : [`mode=0${Number(s.fileMode).toString(8)}`]),
     ];
-    args.push('--secret', options.join(','));
-  }
+    return options.join(',');
+  });
   if (c.healthcheck !== undefined)
     args.push(...t.healthFlags(`${where}.healthcheck`, record(c.healthcheck)));
   if (c.user !== undefined) args.push('--user', str(c.user));
@@ -133,14 +149,10 @@ function containerFlags(
   }
   if (c.stopSignal !== undefined) args.push('--stop-signal', str(c.stopSignal));
   if (c.stopGracePeriod !== undefined) args.push('--stop-grace-period', str(c.stopGracePeriod));
-  return { args, image: str(c.image) };
+  return { args, env, secrets, image: str(c.image) };
 }
 
-function taskFlags(
-  where: string,
-  taskSpec: Inputs,
-  t: Translation,
-): { args: string[]; image: string } {
+function taskFlags(where: string, taskSpec: Inputs, t: Translation): TaskFlags {
   const task = t.take(where, taskSpec, [
     'containerSpec',
     'placement',
@@ -149,7 +161,8 @@ function taskFlags(
     'networksAdvanceds',
     'logDriver',
   ]);
-  const { args, image } = containerFlags(`${where}.containerSpec`, record(task.containerSpec), t);
+  const container = containerFlags(`${where}.containerSpec`, record(task.containerSpec), t);
+  const { args } = container;
   if (task.placement !== undefined) {
     const p = t.take(`${where}.placement`, record(task.placement), ['constraints', 'maxReplicas']);
     for (const constraint of list(p.constraints)) args.push('--constraint', str(constraint));
@@ -185,7 +198,7 @@ function taskFlags(
     for (const [key, value] of Object.entries(record(l.options)))
       args.push('--log-opt', `${key}=${str(value)}`);
   }
-  return { args, image };
+  return container;
 }
 
 export function service(name: string, inputs: Inputs, t: Translation): DockerStep {
@@ -236,13 +249,62 @@ export function service(name: string, inputs: Inputs, t: Translation): DockerSte
   // With convergeConfig the provider waits for the tasks; the CLI does so in the foreground.
   args.push(`--detach=${s.convergeConfig === undefined}`, '--quiet');
   const task = taskFlags(`${name}.taskSpec`, record(s.taskSpec), t);
-  const create: DockerCommand = { args: [...args, ...task.args, task.image] };
+  const spec: ServiceSpec = {
+    name: serviceName,
+    converges: s.convergeConfig !== undefined,
+    env: task.env,
+    secrets: task.secrets,
+    image: task.image,
+    rest: [...args, ...task.args],
+  };
+  const create: DockerCommand = {
+    args: [
+      ...spec.rest,
+      ...spec.env.flatMap((entry) => ['--env', entry]),
+      ...spec.secrets.flatMap((options) => ['--secret', options]),
+      spec.image,
+    ],
+  };
   return {
     resource: name,
     dockerName: serviceName,
     create,
+    service: spec,
     remove: [{ args: ['service', 'rm', serviceName] }],
     waitGone: { service: serviceName },
     ...(login === undefined ? {} : { login }),
   };
+}
+
+/** A secret's name in its `--secret` options. */
+const sourceOf = (options: string) => /(?:^|,)source=([^,]+)/.exec(options)?.[1] ?? options;
+
+/**
+ * What the provider does when a service's spec changes: an update in place, which Swarm rolls
+ * out by the service's updateConfig. Here the image, the environment and the secrets may change
+ * (a new release, a new setting, a replaced secret); anything else throws. Undefined when the
+ * commands would be the same.
+ */
+export function serviceUpdate(was: ServiceSpec, now: ServiceSpec): DockerCommand | undefined {
+  if (JSON.stringify(was.rest) !== JSON.stringify(now.rest)) {
+    throw new Error(`${now.name}: a change beyond image, env and secrets, not made in place here`);
+  }
+  const keyOf = (entry: string) => entry.slice(0, entry.indexOf('='));
+  const flags = [
+    ...was.env
+      .filter((entry) => !now.env.some((other) => keyOf(other) === keyOf(entry)))
+      .flatMap((entry) => ['--env-rm', keyOf(entry)]),
+    ...now.env.filter((entry) => !was.env.includes(entry)).flatMap((entry) => ['--env-add', entry]),
+    ...was.secrets
+      .filter((options) => !now.secrets.includes(options))
+      .flatMap((options) => ['--secret-rm', sourceOf(options)]),
+    ...now.secrets
+      .filter((options) => !was.secrets.includes(options))
+      .flatMap((options) => ['--secret-add', options]),
+    ...(was.image === now.image ? [] : ['--image', now.image]),
+  ];
+  if (flags.length === 0) return undefined;
+  const auth = now.rest.includes('--with-registry-auth') ? ['--with-registry-auth'] : [];
+  // Detached: the provider's own wait (docker-cli.ts) is shorter than the CLI's.
+  return { args: ['service', 'update', ...auth, '--detach=true', '--quiet', ...flags, now.name] };
 }
