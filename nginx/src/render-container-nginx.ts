@@ -7,9 +7,11 @@
  * (addresses or CIDR ranges, comma-separated) may read /nginx_status besides loopback: the app's
  * tasks, which export nginx's counters with their metrics.
  * NGINX_PORT, APP_PORT and the NGINX_LOGIN_* and NGINX_REFRESH_* limits are nginx's settings
- * (nginx-settings.ts).
+ * (nginx-settings.ts). With NGINX_TLS_PORT nginx serves TLS there too, with the pair a keeper
+ * writes to `containerNginxPaths.tlsPair`; NGINX_REDIRECT_PORT, the port clients reach that
+ * server on, then sends plain HTTP requests there.
  */
-import { ConfigError, runInFrame } from '../../settings/index.ts';
+import { ConfigError, ConfigValueError, integerFrom, runInFrame } from '../../settings/index.ts';
 import { limitsOf, renderNginxConfig } from './render-nginx-config.ts';
 import { readNginxSettings } from './nginx-settings.ts';
 
@@ -19,6 +21,8 @@ export const containerNginxPaths = {
   tempDir: '/tmp',
   /** Holds access.log and error.log, links to the container's stdout and stderr. */
   logDir: '/var/log/prodstack',
+  /** The TLS pair, chain then key, in a volume the keeper writes (nginx/tls-keeper.sh). */
+  tlsPair: '/var/lib/prodstack-tls/tls.pem',
 };
 
 /** A comma-separated list, blanks and the spaces around each entry dropped. */
@@ -50,6 +54,17 @@ export function parseUpstreamHosts(raw: string | undefined): string[] {
   return hosts;
 }
 
+/** A port from a variable, or nothing when it is unset or blank. */
+function optionalPort(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  try {
+    return integerFrom(1, 65535)(raw);
+  } catch (error) {
+    if (!(error instanceof ConfigValueError)) throw error;
+    throw new ConfigError([`${name}: ${error.message}`]);
+  }
+}
+
 if (import.meta.main) {
   const [outDir] = process.argv.slice(2);
   if (!outDir) {
@@ -68,10 +83,19 @@ if (import.meta.main) {
       if (resolver !== undefined && hosts.length !== 1) {
         throw new ConfigError(['NGINX_RESOLVER: resolves one upstream name, got several']);
       }
+      const tlsPort = settings.nginxTlsPort;
+      const redirectPort = optionalPort('NGINX_REDIRECT_PORT', process.env.NGINX_REDIRECT_PORT);
+      if (redirectPort !== undefined && tlsPort === undefined) {
+        throw new ConfigError(['NGINX_REDIRECT_PORT: redirects to TLS, set NGINX_TLS_PORT too']);
+      }
       renderNginxConfig(
         {
           ...containerNginxPaths,
           listen: String(settings.nginxPort),
+          ...(tlsPort === undefined
+            ? {}
+            : { tls: { listen: String(tlsPort), pairFile: containerNginxPaths.tlsPair } }),
+          ...(redirectPort === undefined ? {} : { redirectToTlsPort: redirectPort }),
           upstreams: hosts.map((host) => `${host}:${settings.appPort}`),
           ...(resolver === undefined ? {} : { resolver }),
           statusClients: parseStatusClients(process.env.NGINX_STATUS_CLIENTS),

@@ -35,8 +35,17 @@ export interface NginxValues {
    * from nginx alone, not from any process that reaches the app's port.
    */
   proxySecret?: string;
-  /** Present to render the TLS server as well. */
-  tls?: { listen: string; dir: string };
+  /**
+   * Present to render the TLS server as well: its pair as `cert.pem` and `key.pem` in `dir`
+   * (the host stack's), or as one file of chain and key read at every handshake (`pairFile`,
+   * the deployed targets', which a renewal replaces under nginx).
+   */
+  tls?: { listen: string } & ({ dir: string } | { pairFile: string });
+  /**
+   * With TLS: the plain server redirects every request there (308) but nginx_status, to this
+   * port (`443` left out of the URL). Unset: the plain server serves the API too.
+   */
+  redirectToTlsPort?: number;
 }
 
 /** nginx/: the .conf files beside this folder. */
@@ -84,7 +93,27 @@ function placeholders(values: NginxValues): Record<string, string> {
     login_burst: String(values.limits.login.burst),
     refresh_rate: values.limits.refresh.rate,
     refresh_burst: String(values.limits.refresh.burst),
-    ...(values.tls ? { tls_listen: values.tls.listen, tls_dir: values.tls.dir } : {}),
+    ...tlsPlaceholders(values),
+  };
+}
+
+/** The TLS server's placeholders, and the redirect's, when they are rendered. */
+function tlsPlaceholders({ tls, redirectToTlsPort }: NginxValues): Record<string, string> {
+  if (tls === undefined) return { tls_pair_map: '' };
+  const files =
+    'dir' in tls
+      ? { tls_certificate: `${tls.dir}/cert.pem`, tls_key: `${tls.dir}/key.pem`, tls_pair_map: '' }
+      : {
+          tls_certificate: '$tls_pair',
+          tls_key: '$tls_pair',
+          tls_pair_map: `map $server_port $tls_pair {\n  default ${tls.pairFile};\n}`,
+        };
+  return {
+    tls_listen: tls.listen,
+    ...files,
+    ...(redirectToTlsPort === undefined
+      ? {}
+      : { redirect_port: redirectToTlsPort === 443 ? '' : `:${redirectToTlsPort}` }),
   };
 }
 
@@ -106,6 +135,9 @@ export const limitsOf = (settings: {
 });
 
 export function renderNginxConfig(values: NginxValues, outDir: string): void {
+  if (values.redirectToTlsPort !== undefined && values.tls === undefined) {
+    throw new Error('nginx: a redirect to TLS without the TLS server');
+  }
   const vars = placeholders(values);
   const used = new Set<string>();
   rmSync(outDir, { recursive: true, force: true });
@@ -116,6 +148,13 @@ export function renderNginxConfig(values: NginxValues, outDir: string): void {
     if (target.startsWith('sites-tls/')) {
       if (!values.tls) continue;
       target = target.replace(/^sites-tls\//, 'sites/');
+    }
+    // Redirecting, the plain server is the one in sites-redirect/.
+    const redirecting = values.redirectToTlsPort !== undefined;
+    if (target === 'sites/api.conf' && redirecting) continue;
+    if (target.startsWith('sites-redirect/')) {
+      if (!redirecting) continue;
+      target = target.replace(/^sites-redirect\//, 'sites/');
     }
     const text = readFileSync(file, 'utf8').replace(/\{\{(\w+)\}\}/g, (_match, name: string) => {
       const value = vars[name];

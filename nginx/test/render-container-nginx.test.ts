@@ -56,7 +56,7 @@ describe('render-container-nginx', () => {
       env: { NGINX_UPSTREAMS: 'app-1', NGINX_STATUS_CLIENTS: '10.0.0.0/8' },
     });
     assert.equal(result.code, 0, result.stderr);
-    const locations = readFileSync(join(out, 'server', 'locations.conf'), 'utf8');
+    const locations = readFileSync(join(out, 'server', 'status.conf'), 'utf8');
     assert.match(locations, /allow ::1;\n\s+allow 10\.0\.0\.0\/8;\n\s+deny all;/);
   });
 

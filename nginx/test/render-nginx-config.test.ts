@@ -134,7 +134,7 @@ describe('the rendered nginx config', () => {
   it('lets nginx_status be read from loopback, and from the address nginx listens on when given one', () => {
     const status = (conf: string) =>
       /location = \/nginx_status \{[^}]*\}/.exec(
-        readFileSync(join(conf, 'server', 'locations.conf'), 'utf8'),
+        readFileSync(join(conf, 'server', 'status.conf'), 'utf8'),
       )?.[0] ?? '';
     assert.doesNotMatch(status(render().conf), /allow 192/);
     const onLan = status(render({ statusClients: ['192.168.1.20'] }).conf);
