@@ -6,9 +6,16 @@ import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 import { ConfigError } from '../settings/index.ts';
 import { ContainersStack } from './src/containers-stack.ts';
-import { readStackConfig, signingKeyProblems, type StackConfig } from './src/stack-config.ts';
+import {
+  readStackConfig,
+  signingKeyProblems,
+  verifyingKeysProblems,
+  type StackConfig,
+} from './src/stack-config.ts';
+import type { SigningKeys } from './src/app-environment.ts';
 import type { ImageDestination } from './src/stack-images.ts';
 import { SwarmStack } from './src/swarm-stack.ts';
+import { tlsPair, tlsPairProblems } from './src/tls-pair.ts';
 import { registryProblem, swarmNodeCount } from './src/swarm-nodes.ts';
 
 const config = new pulumi.Config();
@@ -22,9 +29,35 @@ try {
 // Read once and checked before any resource is declared: a key the app would refuse stops
 // `pulumi up` with the app's own one line, instead of a failed container.
 const key = config.require('jwtSigningKey');
-const keyProblems = signingKeyProblems(key, settings.jwtAlgorithm);
+const oldKeys = config.get('jwtVerifyingKeys');
+const keyProblems = [
+  ...signingKeyProblems(key, settings.jwtAlgorithm),
+  ...(oldKeys === undefined ? [] : verifyingKeysProblems(oldKeys, settings)),
+];
 if (keyProblems.length > 0) throw new pulumi.RunError(keyProblems.join('\n'));
-const signingKey = pulumi.secret(key);
+const keys: SigningKeys = {
+  signing: pulumi.secret(key),
+  ...(oldKeys === undefined ? {} : { verifying: pulumi.secret(oldKeys) }),
+};
+
+/**
+ * HTTPS, when both halves of the pair are set: checked first, like the keys, so that a key of
+ * another certificate or an expired one stops `pulumi up` before anything is replaced.
+ */
+function httpsPair(): pulumi.Output<string> | undefined {
+  const certificate = config.get('tlsCertificate');
+  const tlsKey = config.get('tlsKey');
+  if (certificate === undefined && tlsKey === undefined) return undefined;
+  if (certificate === undefined || tlsKey === undefined) {
+    throw new pulumi.RunError(
+      `${certificate === undefined ? 'tlsCertificate' : 'tlsKey'}: set it too: HTTPS needs tlsCertificate and tlsKey`,
+    );
+  }
+  const problems = tlsPairProblems(certificate, tlsKey);
+  if (problems.length > 0) throw new pulumi.RunError(problems.join('\n'));
+  return pulumi.secret(tlsPair(certificate, tlsKey));
+}
+const https = httpsPair();
 
 const name = `${pulumi.getProject()}-${pulumi.getStack()}`;
 // The engine the resources go to: the local one, or `dockerHost`. Declared here, at the top of
@@ -65,13 +98,18 @@ const stack =
         name,
         {
           config: settings,
-          signingKey,
+          keys,
+          ...(https === undefined ? {} : { https }),
           databasePassword: config.requireSecret('databasePassword'),
           ...(destination === undefined ? {} : { destination }),
         },
         engine,
       )
-    : new ContainersStack(name, { config: settings, signingKey }, engine);
+    : new ContainersStack(
+        name,
+        { config: settings, keys, ...(https === undefined ? {} : { https }) },
+        engine,
+      );
 
 /** Where the API answers: `curl $(pulumi stack output url)hello/`. */
 export const url = stack.url;

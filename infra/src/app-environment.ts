@@ -2,7 +2,17 @@
  * What the app's image fixes inside its containers, and the settings every target gives the app:
  * one map, which a container takes as `K=V` lines and a Swarm service as it is.
  */
+import type * as pulumi from '@pulumi/pulumi';
 import { containerWorkerMemoryMb, type StackConfig } from './stack-config.ts';
+
+/**
+ * The app's keys, secrets both: the one that signs (jwtSigningKey), and older ones it still
+ * accepts while they are rotated out (jwtVerifyingKeys, the content of JWT_VERIFYING_KEYS_FILE).
+ */
+export interface SigningKeys {
+  signing: pulumi.Output<string>;
+  verifying?: pulumi.Output<string>;
+}
 
 /** The port the app listens on inside its containers (app/Dockerfile) and nginx's upstream port. */
 export const appPort = 3000;

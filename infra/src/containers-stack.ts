@@ -4,19 +4,21 @@
  * app containers (pm2 in cluster mode each) and nginx in front, published on the host. Every
  * container runs with a read-only root, no Linux capabilities and no privilege escalation.
  *
- * A new app image deploys without a failed request: the app containers' names carry the image's
- * version, so Pulumi creates the new ones beside the old (create before delete, its default when
- * the name changes), waits for them to be healthy, and only then stops the old ones, which
- * drain. They all answer to one network alias, which nginx looks up per request through
- * Docker's DNS: it finds the new containers as they come, and moves a request an old one
- * refuses to the next address.
+ * A new app image, or a new key, deploys without a failed request: the app containers' names
+ * carry the image's version and a hash of their environment, so Pulumi creates the new ones
+ * beside the old (create before delete, its default when the name changes), waits for them to
+ * be healthy, and only then stops the old ones, which drain. They all answer to one network
+ * alias, which nginx looks up per request through Docker's DNS: it finds the new containers as
+ * they come, and moves a request an old one refuses to the next address.
  */
+import { createHash } from 'node:crypto';
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
-import { appEnvironment, stopGraceSeconds } from './app-environment.ts';
+import { appEnvironment, stopGraceSeconds, type SigningKeys } from './app-environment.ts';
 import { childOf, componentType } from './component.ts';
-import type { StackConfig } from './stack-config.ts';
-import { nginxPort, StackImages } from './stack-images.ts';
+import { hmacSecretLines, type StackConfig } from './stack-config.ts';
+import { keeperProgram, nginxPorts, stackUrl, tlsPairFolder } from './https-front.ts';
+import { StackImages } from './stack-images.ts';
 
 /**
  * Memory as a limit with no swap beyond it: Docker would set swap to twice the memory on its
@@ -48,15 +50,41 @@ const gracefulStop = { stopTimeout: stopGraceSeconds, destroyGraceSeconds: stopG
 
 export interface ContainersStackArgs {
   config: StackConfig;
-  signingKey: pulumi.Output<string>;
+  keys: SigningKeys;
+  /** The TLS pair nginx serves HTTPS with, when it does (tls-pair.ts). */
+  https?: pulumi.Output<string>;
 }
 
-/** The app containers' environment: a secret as a whole, since it carries the signing key. */
-function secretEnvironment(config: StackConfig, signingKey: pulumi.Output<string>) {
+/**
+ * The app containers' environment: a secret as a whole, since it carries the keys. The older
+ * keys go in JWT_VERIFYING_KEYS: PEM blocks as they are, HMAC secrets comma-separated.
+ */
+function secretEnvironment(config: StackConfig, keys: SigningKeys) {
   const lines = Object.entries(appEnvironment(config)).map(([key, value]) => `${key}=${value}`);
+  const older = (text: string) =>
+    config.jwtAlgorithm.startsWith('HS') ? hmacSecretLines(text).join(',') : text;
   // A secret in, a secret out: Pulumi encrypts the whole list in its state.
-  return pulumi.secret(signingKey.apply((key) => [...lines, `JWT_SIGNING_KEY=${key}`]));
+  return pulumi.secret(
+    pulumi
+      .all([keys.signing, keys.verifying])
+      .apply(([signing, verifying]) => [
+        ...lines,
+        `JWT_SIGNING_KEY=${signing}`,
+        ...(verifying === undefined ? [] : [`JWT_VERIFYING_KEYS=${older(verifying)}`]),
+      ]),
+  );
 }
+
+/**
+ * A short hash of a secret, to name a container after what it holds: Docker cannot change a
+ * container's environment, so a new key or a new TLS pair is a new container, which needs a
+ * new name to start beside the old. Not a secret: a token signed with the key, or the
+ * certificate, already lets anyone test a guess of it, which these few bits do no better.
+ */
+const versionOf = (secret: pulumi.Output<string>) =>
+  pulumi.unsecret(
+    secret.apply((text) => createHash('sha256').update(text).digest('hex').slice(0, 12)),
+  );
 
 export class ContainersStack extends pulumi.ComponentResource {
   readonly url: string;
@@ -65,7 +93,7 @@ export class ContainersStack extends pulumi.ComponentResource {
 
   constructor(
     name: string,
-    { config, signingKey }: ContainersStackArgs,
+    { config, keys, https }: ContainersStackArgs,
     opts: pulumi.ComponentResourceOptions = {},
   ) {
     super(componentType('ContainersStack'), name, {}, opts);
@@ -73,17 +101,18 @@ export class ContainersStack extends pulumi.ComponentResource {
     const data = new docker.Volume(`${name}-data`, { name: `${name}-data` }, childOf(this));
     const images = new StackImages(
       name,
-      { config, upstream: { hosts: [appAlias], resolver: dockerDns } },
+      { config, upstream: { hosts: [appAlias], resolver: dockerDns }, https: https !== undefined },
       { parent: this },
     );
-    const envs = secretEnvironment(config, signingKey);
+    const envs = secretEnvironment(config, keys);
+    const version = versionOf(envs.apply((lines) => [images.appVersion, ...lines].join('\n')));
 
     const apps = Array.from({ length: config.replicas }, (_, i) => i + 1).map(
       (replica) =>
         new docker.Container(
           `${name}-app-${replica}`,
           {
-            name: `${name}-app-${replica}-${images.appVersion}`,
+            name: pulumi.interpolate`${name}-app-${replica}-${version}`,
             image: images.app.repoDigest,
             envs,
             networksAdvanced: [{ name: network.name, aliases: [appAlias] }],
@@ -107,24 +136,69 @@ export class ContainersStack extends pulumi.ComponentResource {
         ),
     );
 
+    const keeper =
+      https === undefined ? undefined : this.declareKeeper(name, images.nginx.repoDigest, https);
     const nginx = new docker.Container(
       `${name}-nginx`,
       {
         name: `${name}-nginx`,
         image: images.nginx.repoDigest,
         networksAdvanced: [{ name: network.name, aliases: ['nginx'] }],
-        ports: [{ internal: nginxPort, external: config.publicPort, ip: config.publicHost }],
+        ports: nginxPorts(config, https !== undefined).map(({ internal, published }) => ({
+          internal,
+          external: published,
+          ip: config.publicHost,
+        })),
+        ...(keeper === undefined
+          ? {}
+          : {
+              volumes: [
+                { volumeName: keeper.volume.name, containerPath: tlsPairFolder, readOnly: true },
+              ],
+            }),
         ...memoryLimit(128),
         ...gracefulStop,
         ...lockedDown,
       },
-      // Up after the first app containers, so that its first requests find one.
-      childOf(this, { dependsOn: apps }),
+      // Up after the first app containers, so that its first requests find one, and after the
+      // keeper, so that its first handshake finds the pair.
+      childOf(this, { dependsOn: [...apps, ...(keeper === undefined ? [] : [keeper.container])] }),
     );
 
     const host = config.publicHost === '0.0.0.0' ? '127.0.0.1' : config.publicHost;
-    this.url = `http://${host}:${config.publicPort}/`;
-    this.containers = [...apps, nginx];
+    this.url = stackUrl(config, https !== undefined, host);
+    this.containers = [...apps, ...(keeper === undefined ? [] : [keeper.container]), nginx];
     this.registerOutputs({ url: this.url });
+  }
+
+  /**
+   * The TLS pair's volume, and its keeper: named after the pair, so that a renewal starts a new
+   * keeper, which installs the new pair (`pulumi up` waits for its health check to see it
+   * installed), before the old one is removed.
+   */
+  private declareKeeper(name: string, image: pulumi.Input<string>, pair: pulumi.Output<string>) {
+    const volume = new docker.Volume(`${name}-tls`, { name: `${name}-tls` }, childOf(this));
+    const check = [keeperProgram, 'check', '-'];
+    const container = new docker.Container(
+      `${name}-tls-keeper`,
+      {
+        name: pulumi.interpolate`${name}-tls-keeper-${versionOf(pair)}`,
+        image,
+        entrypoints: [keeperProgram],
+        command: ['install', '-'],
+        // The containers target has no secret files: the pair comes in the environment, as the
+        // app's key does, a secret in Pulumi's state.
+        envs: pulumi.secret(pair.apply((text) => [`TLS_PAIR=${text}`])),
+        volumes: [{ volumeName: volume.name, containerPath: tlsPairFolder }],
+        healthcheck: { tests: ['CMD', ...check], interval: '2s', timeout: '2s', retries: 3 },
+        wait: true,
+        waitTimeout: 60,
+        ...memoryLimit(32),
+        ...gracefulStop,
+        ...lockedDown,
+      },
+      childOf(this, { additionalSecretOutputs: ['envs'], deleteBeforeReplace: false }),
+    );
+    return { volume, container };
   }
 }

@@ -20,6 +20,7 @@ import {
 import {
   algorithms,
   signingKeyProblems as appSigningKeyProblems,
+  verifyingKeysProblems as appVerifyingKeysProblems,
   workerMemoryMb,
   owaspScryptParams,
   type JwtAlgorithm,
@@ -104,6 +105,7 @@ const ipv4Range = (raw: string): string => {
 };
 
 export const targets = ['containers', 'swarm'] as const;
+export const plainHttpModes = ['redirect', 'refuse', 'serve'] as const;
 
 /** `env` is the config key: the schema reader of the app reads these from Pulumi's config. */
 export const stackConfigSchema = {
@@ -136,6 +138,18 @@ export const stackConfigSchema = {
     doc: 'Host port nginx is published on.',
     parse: integerFrom(1, 65535),
     default: 8080,
+  }),
+  tlsPort: setting({
+    env: 'tlsPort',
+    doc: 'With the tlsCertificate and tlsKey secrets: the host port nginx serves HTTPS on (443 for the public).',
+    parse: integerFrom(1, 65535),
+    default: 8443,
+  }),
+  plainHttp: setting({
+    env: 'plainHttp',
+    doc: 'With HTTPS, what publicPort does: redirect (308 to https://, same path), refuse (not published at all), or serve (the API over plain HTTP too, for a private network).',
+    parse: oneOf(plainHttpModes),
+    default: 'redirect',
   }),
   appBaseImage: setting({
     env: 'appBaseImage',
@@ -206,6 +220,23 @@ export const stackConfigSchema = {
     doc: 'Swarm: the placement constraint of the PostgreSQL service, which keeps it on the node that holds its volume.',
     parse: text,
     default: 'node.role==manager',
+  }),
+  backupInterval: setting({
+    env: 'backupInterval',
+    doc: "Swarm, with the stack's own PostgreSQL: how often a backup of the database is taken (pg_dump), such as 1h; what was written since the last one is lost with the database's disk.",
+    parse: durationSeconds,
+    default: 3600,
+  }),
+  backupsKept: setting({
+    env: 'backupsKept',
+    doc: 'Swarm: how many backups are kept, the newest; older ones are removed as new ones come.',
+    parse: integerFrom(1, 100_000),
+    default: 48,
+  }),
+  backupPlacement: optional({
+    env: 'backupPlacement',
+    doc: "Swarm: the placement constraint of the backup service, whose volume holds the backups: another node than the database's, such as node.labels.backups==true, so that one disk does not hold both; unset: postgresPlacement's node.",
+    parse: text,
   }),
   overlaySubnet: setting({
     env: 'overlaySubnet',
@@ -317,3 +348,30 @@ function memoryProblems(config: StackConfig): string[] {
  */
 export const signingKeyProblems = (key: string, algorithm: JwtAlgorithm): string[] =>
   appSigningKeyProblems(key, algorithm, 'jwtSigningKey');
+
+/**
+ * Why the app would refuse these older keys (jwtVerifyingKeys: one HMAC secret a line, or PEM
+ * public keys), or nothing. The containers target hands HMAC secrets over comma-separated
+ * (JWT_VERIFYING_KEYS), so a secret with a comma cannot go there.
+ */
+export function verifyingKeysProblems(text: string, config: StackConfig): string[] {
+  const problems = appVerifyingKeysProblems(text, config.jwtAlgorithm, 'jwtVerifyingKeys');
+  const hmac = config.jwtAlgorithm.startsWith('HS');
+  if (
+    config.target === 'containers' &&
+    hmac &&
+    hmacSecretLines(text).some((line) => line.includes(','))
+  ) {
+    problems.push(
+      'jwtVerifyingKeys: the containers target cannot hand over an HMAC secret with a comma in it',
+    );
+  }
+  return problems;
+}
+
+/** The HMAC secrets of a jwtVerifyingKeys value, one a line, blanks dropped. */
+export const hmacSecretLines = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);

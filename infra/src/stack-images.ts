@@ -15,8 +15,9 @@ import type { StackConfig } from './stack-config.ts';
 
 const repositoryRoot = join(import.meta.dirname, '..', '..');
 
-/** The port nginx listens on inside its container. */
+/** The ports nginx listens on inside its container: plain HTTP, and TLS when it serves HTTPS. */
 export const nginxPort = 8080;
+export const nginxTlsPort = 8443;
 
 /** Where nginx finds the app: host names, looked up once at start or, with a resolver, per request. */
 export interface Upstream {
@@ -75,6 +76,8 @@ export function stackImage(
 export interface StackImagesArgs {
   config: StackConfig;
   upstream: Upstream;
+  /** nginx serves HTTPS too, with the pair its keeper installs (config.plainHttp applies). */
+  https: boolean;
   destination?: ImageDestination;
 }
 
@@ -87,7 +90,7 @@ export class StackImages extends pulumi.ComponentResource {
 
   constructor(
     name: string,
-    { config, upstream, destination }: StackImagesArgs,
+    { config, upstream, https, destination }: StackImagesArgs,
     opts: pulumi.ComponentResourceOptions,
   ) {
     super(componentType('StackImages'), `${name}-images`, {}, opts);
@@ -109,6 +112,10 @@ export class StackImages extends pulumi.ComponentResource {
       LOGIN_BURST: String(config.loginBurst),
       REFRESH_RATE: config.refreshRate,
       REFRESH_BURST: String(config.refreshBurst),
+      ...(https ? { TLS_PORT: String(nginxTlsPort) } : {}),
+      ...(https && config.plainHttp === 'redirect'
+        ? { REDIRECT_PORT: String(config.tlsPort) }
+        : {}),
     });
     this.registerOutputs({ app: this.app.repoDigest, nginx: this.nginx.repoDigest });
   }

@@ -1,10 +1,11 @@
 /**
  * The production stack as Docker Swarm services, for one host or several: an overlay network,
- * the signing key and the database password as Swarm secrets (files in the tasks, never the
+ * the app's keys and the database password as Swarm secrets (files in the tasks, never the
  * environment), PostgreSQL as a service pinned to the node that holds its volume (or a database
- * of the user's own), the app as a replicated service that rolls start-first behind its health
- * check and rolls itself back, nginx published on the node, following the app's tasks
- * through Docker's DNS, and Prometheus, which finds and scrapes every task the same way.
+ * of the user's own) and a service that backs it up, the app as a replicated service that rolls
+ * start-first behind its health check and rolls itself back, nginx published on the node
+ * (HTTPS with a pair its keeper installs), following the app's tasks through Docker's DNS, and
+ * Prometheus, which finds and scrapes every task the same way.
  *
  * This kernel's facts shape it: service virtual IPs and the ingress routing mesh need IPVS, which
  * not every host has, so every service answers by DNS round robin (`dnsrr`) and nginx publishes
@@ -13,10 +14,11 @@
 import { join } from 'node:path';
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
-import { appEnvironment, stopGraceSeconds } from './app-environment.ts';
+import { appEnvironment, stopGraceSeconds, type SigningKeys } from './app-environment.ts';
 import { childOf, componentType } from './component.ts';
 import { duration, gatewayOf, tmpfsMode } from './engine-forms.ts';
 import { containerMemoryNeededMb, type StackConfig } from './stack-config.ts';
+import { keeperProgram, nginxPorts, stackUrl, tlsPairFolder } from './https-front.ts';
 import { nginxPort, stackImage, StackImages, type ImageDestination } from './stack-images.ts';
 
 /** infra/: each monitor's Dockerfile and config live in a folder of its own here. */
@@ -27,6 +29,7 @@ const mebibytes = (value: number) => value * 1024 * 1024;
 /** Where the secrets appear in the tasks: the app reads them through its *_FILE settings. */
 export const secretFiles = {
   signingKey: '/run/secrets/jwt_signing_key',
+  verifyingKeys: '/run/secrets/jwt_verifying_keys',
   databasePassword: '/run/secrets/database_password',
 };
 
@@ -38,6 +41,9 @@ const database = { user: 'kit', name: 'kit', port: 5432 };
 
 /** The app image's user (app/Dockerfile: node, uid 1000): its secrets are readable by it alone. */
 const appUid = '1000';
+
+/** The nginx image's user (Debian's nginx package: uid 101), the TLS keeper's too. */
+const nginxUid = '101';
 
 /** Swarm restarts a task that exits, whatever the reason; `window` set, or it drifts after `up`. */
 const restartAlways = { condition: 'any', delay: '2s', maxAttempts: 0, window: '0s' };
@@ -173,17 +179,26 @@ function declarePostgres(place: Place, password: docker.Secret): docker.Service 
   );
 }
 
+/** The app's secrets: its keys (the older ones while they are rotated out) and the database's. */
+interface AppSecrets {
+  signingKey: docker.Secret;
+  verifyingKeys?: docker.Secret;
+  databasePassword: docker.Secret;
+}
+
 function declareApp(
   place: Place,
   image: pulumi.Input<string>,
-  secrets: { signingKey: docker.Secret; databasePassword: docker.Secret },
+  secrets: AppSecrets,
   databaseUrl: string,
   dependsOn: pulumi.Resource[],
 ): docker.Service {
   const { name, config, network, parent } = place;
+  const { verifyingKeys } = secrets;
   const env = {
     ...appEnvironment(config),
     JWT_SIGNING_KEY_FILE: secretFiles.signingKey,
+    ...(verifyingKeys === undefined ? {} : { JWT_VERIFYING_KEYS_FILE: secretFiles.verifyingKeys }),
     DATABASE_URL: databaseUrl,
     DATABASE_PASSWORD_FILE: secretFiles.databasePassword,
     // Prometheus scrapes every task over the overlay; the port is not published.
@@ -203,6 +218,9 @@ function declareApp(
           env,
           secrets: [
             secretFile(secrets.signingKey, secretFiles.signingKey, appUid),
+            ...(verifyingKeys === undefined
+              ? []
+              : [secretFile(verifyingKeys, secretFiles.verifyingKeys, appUid)]),
             secretFile(secrets.databasePassword, secretFiles.databasePassword, appUid),
           ],
           // A task gets traffic once /readyz answers: its database reached, its key loaded.
@@ -254,13 +272,69 @@ function declareApp(
 }
 
 /**
+ * The database's backups: a task that takes one with pg_dump every `backupInterval` into its
+ * volume and keeps the newest `backupsKept` (infra/backup/), on `backupPlacement`'s node. The
+ * same program restores one into an empty database (docs/operations.md).
+ */
+function declareBackup(place: Place, password: docker.Secret, postgres: docker.Service) {
+  const { name, config, network, parent } = place;
+  const image = stackImage(
+    name,
+    'backup',
+    {
+      dockerfile: 'infra/backup/Dockerfile',
+      args: { POSTGRES_BASE: config.postgresBaseImage },
+      context: join(infraFolder, 'backup'),
+    },
+    childOf(parent),
+    place.destination,
+  );
+  const backups = dataVolume(name, 'backups', parent);
+  return new docker.Service(
+    `${name}-backup`,
+    {
+      name: `${name}-backup`,
+      mode: { replicated: { replicas: 1 } },
+      taskSpec: {
+        containerSpec: {
+          image: image.repoDigest,
+          args: ['every', String(config.backupInterval), String(config.backupsKept)],
+          env: {
+            DATABASE_HOST: `${name}-postgres`,
+            DATABASE_PORT: String(database.port),
+            DATABASE_USER: database.user,
+            DATABASE_NAME: database.name,
+            DATABASE_PASSWORD_FILE: secretFiles.databasePassword,
+          },
+          secrets: [secretFile(password, secretFiles.databasePassword)],
+          mounts: [{ type: 'volume', source: backups.name, target: '/backups' }, tmpfs('/tmp')],
+          readOnly: true,
+          capDrops: ['ALL'],
+          // A dump in progress is cut: the files listed are whole ones (prodstack-backup.sh).
+          stopGracePeriod: '10s',
+        },
+        placement: { constraints: [config.backupPlacement ?? config.postgresPlacement] },
+        resources: { limits: { memoryBytes: mebibytes(256) } },
+        ...onOverlay(network),
+      },
+      endpointSpec: { mode: 'dnsrr' },
+      ...pullAuth(place),
+      // One writer of the backups' folder.
+      ...stopFirst('10s'),
+      convergeConfig: converge,
+    },
+    childOf(parent, { dependsOn: [postgres] }),
+  );
+}
+
+/**
  * nginx on as many nodes as should take traffic, one task a node, each on its node's own port
  * (host mode, not the routing mesh, which needs IPVS). Replicas at most one a node rather than
  * global mode: the provider's convergeConfig counts a replicated service's tasks (`pulumi up`
  * waits for every nginx, and fails on a rollback), and a stack deployed with one nginx keeps its
  * service instead of replacing it. A node that dies takes its nginx with it: the others go on.
  */
-function declareNginx(place: Place, image: pulumi.Input<string>) {
+function declareNginx(place: Place, image: pulumi.Input<string>, keeper?: TlsKeeper) {
   const { name, config, network, parent } = place;
   return new docker.Service(
     `${name}-nginx`,
@@ -272,7 +346,19 @@ function declareNginx(place: Place, image: pulumi.Input<string>) {
           image,
           readOnly: true,
           capDrops: ['ALL'],
-          mounts: [tmpfs('/tmp')],
+          mounts: [
+            tmpfs('/tmp'),
+            ...(keeper === undefined
+              ? []
+              : [
+                  {
+                    type: 'volume',
+                    source: keeper.volume.name,
+                    target: tlsPairFolder,
+                    readOnly: true,
+                  },
+                ]),
+          ],
           // nginx finishes the requests in flight on SIGQUIT.
           stopSignal: 'SIGQUIT',
           // nginx opens a connection to a task per request here (nginx/http/resolver.conf): the
@@ -295,14 +381,83 @@ function declareNginx(place: Place, image: pulumi.Input<string>) {
       // never touch it.
       endpointSpec: {
         mode: 'dnsrr',
-        ports: [{ targetPort: nginxPort, publishedPort: config.publicPort, publishMode: 'host' }],
+        ports: nginxPorts(config, keeper !== undefined).map(({ internal, published }) => ({
+          targetPort: internal,
+          publishedPort: published,
+          publishMode: 'host',
+        })),
       },
       ...pullAuth(place),
       ...stopFirst('10s'),
       convergeConfig: converge,
     },
+    // After the keeper, so that a first handshake finds the pair.
+    childOf(parent, { dependsOn: keeper === undefined ? [] : [keeper.service] }),
+  );
+}
+
+/** The TLS pair's volume (one on each node that takes traffic) and the service keeping it. */
+interface TlsKeeper {
+  volume: docker.Volume;
+  service: docker.Service;
+}
+
+/**
+ * The keeper of the TLS pair: a task on every node that may run nginx (global mode, nginx's
+ * placement), which installs the pair from its secret into the node's volume and stays up. A
+ * renewal is a new secret: the keeper's tasks roll start-first and install it, and nginx reads
+ * it from its next handshake on, never restarted.
+ */
+function declareTlsKeeper(
+  place: Place,
+  image: pulumi.Input<string>,
+  pair: docker.Secret,
+): TlsKeeper {
+  const { name, config, network, parent } = place;
+  const volume = dataVolume(name, 'tls', parent);
+  const file = '/run/secrets/tls_pair';
+  const service = new docker.Service(
+    `${name}-tls-keeper`,
+    {
+      name: `${name}-tls-keeper`,
+      mode: { global: true },
+      taskSpec: {
+        containerSpec: {
+          image,
+          commands: [keeperProgram],
+          args: ['install', file],
+          secrets: [secretFile(pair, file, nginxUid)],
+          mounts: [{ type: 'volume', source: volume.name, target: tlsPairFolder }],
+          // `pulumi up` goes on once every task has installed this pair.
+          healthcheck: {
+            tests: ['CMD', keeperProgram, 'check', file],
+            interval: '2s',
+            timeout: '2s',
+            retries: 3,
+          },
+          readOnly: true,
+          capDrops: ['ALL'],
+          stopGracePeriod: '10s',
+        },
+        ...(config.nginxPlacement === undefined
+          ? {}
+          : { placement: { constraints: [config.nginxPlacement] } }),
+        resources: { limits: { memoryBytes: mebibytes(32) } },
+        ...onOverlay(network),
+      },
+      ...pullAuth(place),
+      updateConfig: {
+        parallelism: 0,
+        order: 'start-first',
+        failureAction: 'rollback',
+        monitor: '5s',
+      },
+      rollbackConfig: { parallelism: 0, order: 'start-first', monitor: '5s' },
+      convergeConfig: converge,
+    },
     childOf(parent),
   );
+  return { volume, service };
 }
 
 /**
@@ -376,7 +531,9 @@ const declareAlertmanager = (place: Place, webhookUrl: string) =>
 
 export interface SwarmStackArgs {
   config: StackConfig;
-  signingKey: pulumi.Output<string>;
+  keys: SigningKeys;
+  /** The TLS pair nginx serves HTTPS with, when it does (tls-pair.ts). */
+  https?: pulumi.Output<string>;
   databasePassword: pulumi.Output<string>;
   /** Past one node: the registry the images are pushed to, and the engine that builds them. */
   destination?: ImageDestination;
@@ -389,7 +546,7 @@ export class SwarmStack extends pulumi.ComponentResource {
 
   constructor(
     name: string,
-    { config, signingKey, databasePassword, destination }: SwarmStackArgs,
+    { config, keys, https, databasePassword, destination }: SwarmStackArgs,
     opts: pulumi.ComponentResourceOptions = {},
   ) {
     super(componentType('SwarmStack'), name, {}, opts);
@@ -415,17 +572,14 @@ export class SwarmStack extends pulumi.ComponentResource {
     };
     // Secrets are immutable in Swarm: named by Pulumi, a new value is a new secret, and the
     // services move to it in their rolling update.
-    const secrets = {
-      signingKey: new docker.Secret(
-        `${name}-jwt-signing-key`,
-        { data: secretData(signingKey) },
-        childOf(this),
-      ),
-      databasePassword: new docker.Secret(
-        `${name}-database-password`,
-        { data: secretData(databasePassword) },
-        childOf(this),
-      ),
+    const secret = (role: string, value: pulumi.Output<string>) =>
+      new docker.Secret(`${name}-${role}`, { data: secretData(value) }, childOf(this));
+    const secrets: AppSecrets = {
+      signingKey: secret('jwt-signing-key', keys.signing),
+      ...(keys.verifying === undefined
+        ? {}
+        : { verifyingKeys: secret('jwt-verifying-keys', keys.verifying) }),
+      databasePassword: secret('database-password', databasePassword),
     };
     const images = new StackImages(
       name,
@@ -436,24 +590,39 @@ export class SwarmStack extends pulumi.ComponentResource {
           resolver: '127.0.0.11',
           statusClients: [config.overlaySubnet],
         },
+        https: https !== undefined,
         ...(destination === undefined ? {} : { destination }),
       },
       { parent: this },
     );
     const postgres =
       config.databaseUrl === undefined ? [declarePostgres(place, secrets.databasePassword)] : [];
+    // A database of the user's own is backed up where it runs.
+    const backup = postgres.map((server) => declareBackup(place, secrets.databasePassword, server));
     const databaseUrl =
       config.databaseUrl ??
       `postgres://${database.user}@${name}-postgres:${database.port}/${database.name}`;
     const app = declareApp(place, images.app.repoDigest, secrets, databaseUrl, postgres);
-    const nginx = declareNginx(place, images.nginx.repoDigest);
+    const keeper =
+      https === undefined
+        ? undefined
+        : declareTlsKeeper(place, images.nginx.repoDigest, secret('tls-pair', https));
+    const nginx = declareNginx(place, images.nginx.repoDigest, keeper);
     const alerts =
       config.alertWebhookUrl === undefined
         ? []
         : [declareAlertmanager(place, config.alertWebhookUrl)];
     const prometheus = declarePrometheus(place, alerts.length > 0);
-    this.url = `http://127.0.0.1:${config.publicPort}/`;
-    this.services = [...postgres, app, nginx, prometheus, ...alerts];
+    this.url = stackUrl(config, https !== undefined, '127.0.0.1');
+    this.services = [
+      ...postgres,
+      ...backup,
+      app,
+      ...(keeper === undefined ? [] : [keeper.service]),
+      nginx,
+      prometheus,
+      ...alerts,
+    ];
     this.registerOutputs({ url: this.url });
   }
 }

@@ -3,9 +3,11 @@
  * is held to, checked on what the program declares.
  */
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 import * as pulumi from '@pulumi/pulumi';
+import { selfSignedPair } from '../../testing/tls-pairs.ts';
 import { ofType, runProgram, type DeclaredResource } from './support/mock-runtime.ts';
 
 const ecosystem = createRequire(import.meta.url)('../../ecosystem.config.cjs') as {
@@ -15,6 +17,9 @@ const ecosystem = createRequire(import.meta.url)('../../ecosystem.config.cjs') a
 const signingKey = 'a-signing-key-of-more-than-32-bytes-for-hs256';
 const databasePassword = 'a-database-password';
 const swarm = { jwtSigningKey: signingKey, databasePassword, target: 'swarm' };
+const ecPrivateKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+  .privateKey.export({ type: 'pkcs8', format: 'pem' })
+  .toString();
 
 type Inputs = Record<string, unknown>;
 const services = (resources: DeclaredResource[]) =>
@@ -48,7 +53,7 @@ function plainStrings(value: unknown): string[] {
 }
 
 describe('the Pulumi program with target swarm', () => {
-  it('declares an overlay network, two secrets, the images, and PostgreSQL, app, nginx and Prometheus services', async () => {
+  it('declares an overlay network, two secrets, the images, and PostgreSQL, its backup, app, nginx and Prometheus services', async () => {
     const run = await runProgram(swarm);
     const [network] = ofType(run, 'docker:index/network:Network');
     assert.deepEqual(network?.inputs, {
@@ -60,11 +65,42 @@ describe('the Pulumi program with target swarm', () => {
     assert.equal(ofType(run, 'docker:index/secret:Secret').length, 2);
     assert.deepEqual(run.serviceNames, [
       'prodstack-test-postgres',
+      'prodstack-test-backup',
       'prodstack-test-app',
       'prodstack-test-nginx',
       'prodstack-test-prometheus',
     ]);
     assert.deepEqual(run.containerNames, []);
+  });
+
+  it('backs the database up every hour into a volume, the newest 48 kept, where backupPlacement says', async () => {
+    const backupOf = async (config: Record<string, string>) =>
+      serviceNamed((await runProgram({ ...swarm, ...config })).resources, 'backup').taskSpec as {
+        containerSpec: Inputs & { env: Record<string, string> };
+        placement: { constraints: string[] };
+      };
+    const backup = await backupOf({});
+    assert.deepEqual(backup.containerSpec.args, ['every', '3600', '48']);
+    assert.deepEqual(backup.placement.constraints, ['node.role==manager']);
+    assert.equal(backup.containerSpec.env.DATABASE_HOST, 'prodstack-test-postgres');
+    assert.equal(backup.containerSpec.env.DATABASE_PASSWORD_FILE, '/run/secrets/database_password');
+    assert.ok(
+      (backup.containerSpec.mounts as Inputs[]).some(
+        (mount) => mount.source === 'prodstack-test-backups-data' && mount.target === '/backups',
+      ),
+    );
+    const elsewhere = await backupOf({
+      backupInterval: '15m',
+      backupsKept: '96',
+      backupPlacement: 'node.labels.backups==true',
+    });
+    assert.deepEqual(elsewhere.containerSpec.args, ['every', '900', '96']);
+    assert.deepEqual(elsewhere.placement.constraints, ['node.labels.backups==true']);
+    const ownDatabase = await runProgram({
+      ...swarm,
+      databaseUrl: 'postgres://kit@db.example.com:5432/kit',
+    });
+    assert.ok(!ownDatabase.serviceNames.some((service) => service.endsWith('-backup')));
   });
 
   it('rolls every service back when an update fails, the app start-first', async () => {
@@ -116,6 +152,82 @@ describe('the Pulumi program with target swarm', () => {
       app.taskSpec.containerSpec.env.DATABASE_PASSWORD_FILE,
       '/run/secrets/database_password',
     );
+  });
+
+  it('hands the app older keys to accept as a secret file of their own, and nothing when there are none', async () => {
+    const older = 'an-older-key-of-more-than-32-bytes-for-hs256';
+    const run = await runProgram({ ...swarm, jwtVerifyingKeys: older });
+    for (const resource of run.resources) {
+      for (const text of plainStrings(resource.inputs)) {
+        assert.ok(!text.includes(older), `${resource.name} holds an older key in plain text`);
+      }
+    }
+    const { containerSpec } = serviceNamed(run.resources, 'app').taskSpec;
+    assert.equal(containerSpec.env.JWT_VERIFYING_KEYS_FILE, '/run/secrets/jwt_verifying_keys');
+    assert.deepEqual(
+      containerSpec.secrets?.map((secret) => [secret.fileName, secret.fileUid, secret.fileMode]),
+      [
+        ['/run/secrets/jwt_signing_key', '1000', 0o400],
+        ['/run/secrets/jwt_verifying_keys', '1000', 0o400],
+        ['/run/secrets/database_password', '1000', 0o400],
+      ],
+    );
+    const without = serviceNamed((await runProgram(swarm)).resources, 'app').taskSpec;
+    assert.equal(without.containerSpec.env.JWT_VERIFYING_KEYS_FILE, undefined);
+    assert.equal(without.containerSpec.secrets?.length, 2);
+  });
+
+  it("refuses older keys of another kind than the signing key, in the app's words", async () => {
+    await assert.rejects(
+      runProgram({
+        ...swarm,
+        jwtVerifyingKeys: 'an-hmac-secret-of-more-than-32-bytes',
+        jwtAlgorithm: 'ES256',
+        jwtSigningKey: ecPrivateKey,
+      }),
+      { message: /^jwtVerifyingKeys: expected one or more PEM public keys$/ },
+    );
+  });
+
+  it('serves HTTPS from every nginx with a pair that a keeper on each of their nodes installs from a secret', async () => {
+    const pair = selfSignedPair();
+    const run = await runProgram({
+      ...swarm,
+      tlsCertificate: pair.certificate,
+      tlsKey: pair.key,
+      tlsPort: '443',
+      nginxPlacement: 'node.labels.ingress==true',
+    });
+    assert.equal(run.url, 'https://127.0.0.1:443/');
+    const keeper = serviceNamed(run.resources, 'tls-keeper') as unknown as {
+      mode: Inputs;
+      taskSpec: { containerSpec: Inputs & { secrets: Inputs[] }; placement: Inputs };
+    };
+    assert.deepEqual(keeper.mode, { global: true });
+    assert.deepEqual(keeper.taskSpec.placement, { constraints: ['node.labels.ingress==true'] });
+    assert.deepEqual(keeper.taskSpec.containerSpec.args, ['install', '/run/secrets/tls_pair']);
+    assert.deepEqual(
+      keeper.taskSpec.containerSpec.secrets.map((s) => [s.fileName, s.fileUid, s.fileMode]),
+      [['/run/secrets/tls_pair', '101', 0o400]],
+    );
+    const nginx = serviceNamed(run.resources, 'nginx');
+    assert.deepEqual(nginx.endpointSpec.ports, [
+      { targetPort: 8080, publishedPort: 8080, publishMode: 'host' },
+      { targetPort: 8443, publishedPort: 443, publishMode: 'host' },
+    ]);
+    assert.ok(
+      (nginx.taskSpec.containerSpec.mounts as Inputs[]).some(
+        (m) => m.target === '/var/lib/prodstack-tls' && m.readOnly === true,
+      ),
+    );
+    for (const resource of run.resources) {
+      for (const text of plainStrings(resource.inputs)) {
+        assert.ok(
+          !text.includes(pair.key.trim()),
+          `${resource.name} holds the TLS key in plain text`,
+        );
+      }
+    }
   });
 
   it('publishes one port, nginx on the node itself, and answers every service by DNS', async () => {
@@ -302,13 +414,13 @@ describe('the Pulumi program with target swarm', () => {
     );
     assert.deepEqual(builder?.inputs, {}, 'the engine of DOCKER_HOST where pulumi up runs');
     const images = ofType(run, 'docker:index/image:Image');
-    assert.equal(images.length, 3);
+    assert.equal(images.length, 4);
     for (const image of images) {
       assert.equal(image.inputs.skipPush, false);
       assert.match(String(image.inputs.imageName), /^registry\.example\.com:5000\/prodstack-test-/);
       assert.ok(image.provider?.endsWith('::prodstack-test-builder-id'), image.name);
     }
-    for (const role of ['app', 'nginx', 'prometheus']) {
+    for (const role of ['app', 'nginx', 'prometheus', 'backup']) {
       const service = serviceNamed(run.resources, role);
       assert.match(
         String(service.taskSpec.containerSpec.image),

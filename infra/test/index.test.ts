@@ -7,7 +7,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as pulumi from '@pulumi/pulumi';
 import { createRequire } from 'node:module';
-import { ofType, runProgram, type DeclaredResource } from './support/mock-runtime.ts';
+import { selfSignedPair } from '../../testing/tls-pairs.ts';
+import {
+  ofType,
+  runProgram,
+  type DeclaredResource,
+  type ProgramRun,
+} from './support/mock-runtime.ts';
 
 /** pm2's description of the app: its kill_timeout is how long a worker may take to drain. */
 const ecosystem = createRequire(import.meta.url)('../../ecosystem.config.cjs') as {
@@ -211,6 +217,145 @@ describe('the Pulumi program', () => {
         /^jwtSigningKey: HS256 needs a secret of at least 32 bytes[^\n]*$/.test(error.message),
     );
     assert.deepEqual(declared, []);
+  });
+
+  it('hands the app older keys to accept, comma-separated, as a secret', async () => {
+    const older = [
+      'an-older-key-of-more-than-32-bytes-for-hs256',
+      'the-oldest-key-of-32-bytes-or-more',
+    ];
+    const run = await runProgram({ ...base, jwtVerifyingKeys: `${older.join('\n')}\n` });
+    for (const resource of run.resources) {
+      assert.ok(
+        !plainStrings(resource.inputs).some((text) => older.some((key) => text.includes(key))),
+        `${resource.name} holds an older key in plain text`,
+      );
+    }
+    const envs = field(containers(run.resources)[0], 'envs') as { value: string[] };
+    assert.ok(envs.value.includes(`JWT_VERIFYING_KEYS=${older.join(',')}`), envs.value.join(' '));
+  });
+
+  it('makes new app containers for a new key, beside the old, and names them without it', async () => {
+    const namesWith = async (config: Record<string, string>) =>
+      (await runProgram({ ...base, ...config })).containerNames;
+    const first = await namesWith({});
+    const next = 'the-next-signing-key-of-more-than-32-bytes';
+    const rotated = await namesWith({ jwtSigningKey: next, jwtVerifyingKeys: signingKey });
+    assert.notDeepEqual(rotated.slice(0, 2), first.slice(0, 2));
+    assert.equal(rotated[2], first[2], 'nginx stays');
+    assert.ok(!rotated.some((name) => name.includes(next) || name.includes(signingKey)));
+  });
+
+  it('stops on an older key the app would refuse, or one the containers cannot hand over, with no resource', async () => {
+    for (const [jwtVerifyingKeys, problem] of [
+      ['short', /^jwtVerifyingKeys: HS256 needs a secret of at least 32 bytes[^\n]*$/],
+      [
+        'an-older-key-of-more-than-32-bytes,with-a-comma',
+        /^jwtVerifyingKeys: the containers target cannot hand over an HMAC secret with a comma in it$/,
+      ],
+    ] as const) {
+      const declared: DeclaredResource[] = [];
+      await assert.rejects(
+        runProgram({ ...base, jwtVerifyingKeys }, 'test', declared),
+        (error: Error) => pulumi.RunError.isInstance(error) && problem.test(error.message),
+      );
+      assert.deepEqual(declared, []);
+    }
+  });
+
+  describe('with a TLS pair', () => {
+    const pair = selfSignedPair();
+    const https = { ...base, tlsCertificate: pair.certificate, tlsKey: pair.key };
+    const named = (run: ProgramRun, part: string) =>
+      containers(run.resources).find((c) => String(c.inputs.name).includes(part));
+
+    it('serves HTTPS on tlsPort from nginx, and redirects plain HTTP there, its url on https', async () => {
+      const run = await runProgram(https);
+      assert.equal(run.url, 'https://127.0.0.1:8443/');
+      assert.deepEqual(field(named(run, '-nginx'), 'ports'), [
+        { internal: 8080, external: 8080, ip: '127.0.0.1' },
+        { internal: 8443, external: 8443, ip: '127.0.0.1' },
+      ]);
+      const [, nginx] = ofType(run, 'docker:index/image:Image');
+      const args = (field(nginx, 'build') as { args: Record<string, string> }).args;
+      assert.deepEqual([args.TLS_PORT, args.REDIRECT_PORT], ['8443', '8443']);
+      const refusing = await runProgram({ ...https, plainHttp: 'refuse', tlsPort: '443' });
+      assert.deepEqual(field(named(refusing, '-nginx'), 'ports'), [
+        { internal: 8443, external: 443, ip: '127.0.0.1' },
+      ]);
+      const serving = await runProgram({ ...https, plainHttp: 'serve' });
+      const servingArgs = (
+        field(ofType(serving, 'docker:index/image:Image')[1], 'build') as {
+          args: Record<string, string>;
+        }
+      ).args;
+      assert.equal(servingArgs.REDIRECT_PORT, undefined);
+    });
+
+    it('hands the pair to a keeper as a secret, which writes the volume nginx only reads', async () => {
+      const run = await runProgram(https);
+      for (const resource of run.resources) {
+        assert.ok(
+          !plainStrings(resource.inputs).some((text) => text.includes(pair.key.trim())),
+          `${resource.name} holds the TLS key in plain text`,
+        );
+      }
+      const keeper = named(run, '-tls-keeper-');
+      assert.ok(keeper, run.containerNames.join(' '));
+      assert.deepEqual(field(keeper, 'entrypoints'), ['tls-keeper.sh']);
+      assert.deepEqual(field(keeper, 'command'), ['install', '-']);
+      assert.equal(field(keeper, 'wait'), true);
+      assert.deepEqual(field(keeper, 'volumes'), [
+        { volumeName: 'prodstack-test-tls', containerPath: '/var/lib/prodstack-tls' },
+      ]);
+      assert.deepEqual(field(named(run, '-nginx'), 'volumes'), [
+        {
+          volumeName: 'prodstack-test-tls',
+          containerPath: '/var/lib/prodstack-tls',
+          readOnly: true,
+        },
+      ]);
+    });
+
+    it('renews with a new keeper beside the old, and leaves nginx and the app as they are', async () => {
+      const first = await runProgram(https);
+      const next = selfSignedPair();
+      const renewed = await runProgram({
+        ...https,
+        tlsCertificate: next.certificate,
+        tlsKey: next.key,
+      });
+      const keeperOf = (run: ProgramRun) =>
+        run.containerNames.find((n) => n.includes('-tls-keeper-'));
+      assert.notEqual(keeperOf(renewed), keeperOf(first));
+      assert.equal(named(renewed, '-tls-keeper-')?.deleteBeforeReplace, false);
+      const others = (run: ProgramRun) =>
+        containers(run.resources)
+          .filter((c) => !String(c.inputs.name).includes('-tls-keeper-'))
+          .map((c) => JSON.stringify(c.inputs));
+      assert.deepEqual(others(renewed), others(first));
+    });
+
+    it('stops on half a pair, a key of another certificate, or an expired one, before declaring anything', async () => {
+      const other = selfSignedPair();
+      for (const [config, problem] of [
+        [
+          { ...base, tlsCertificate: pair.certificate },
+          /^tlsKey: set it too: HTTPS needs tlsCertificate and tlsKey$/,
+        ],
+        [
+          { ...https, tlsKey: other.key },
+          /^tlsKey: not the key of tlsCertificate \(CN=localhost, serial \w+\)$/,
+        ],
+      ] as const) {
+        const declared: DeclaredResource[] = [];
+        await assert.rejects(
+          runProgram(config, 'test', declared),
+          (error: Error) => pulumi.RunError.isInstance(error) && problem.test(error.message),
+        );
+        assert.deepEqual(declared, []);
+      }
+    });
   });
 
   it('limits every container to its memory with no swap beyond it, as Docker reads it back', async () => {

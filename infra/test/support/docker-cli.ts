@@ -14,11 +14,11 @@
  *   runtime hands them a placeholder, filled in here once the push has told the digest)
  * - Provider: host. A resource declared with an explicit provider goes to that engine
  *   (DOCKER_HOST); the others to the engine of this process's own environment
- * - Container: name, image, envs, networksAdvanced (one network: name, aliases), volumes
- *   (volumeName, containerPath, readOnly), ports (internal, external, ip, protocol), healthcheck
- *   (tests, interval, timeout, startPeriod, retries), wait, waitTimeout, readOnly, tmpfs,
- *   capabilities (adds, drops), securityOpts, memory, memorySwap, stopTimeout, destroyGraceSeconds,
- *   restart, logDriver, logOpts
+ * - Container: name, image, entrypoints (one program), command, envs, networksAdvanced (one
+ *   network: name, aliases), volumes (volumeName, containerPath, readOnly), ports (internal,
+ *   external, ip, protocol), healthcheck (tests, interval, timeout, startPeriod, retries), wait,
+ *   waitTimeout, readOnly, tmpfs, capabilities (adds, drops), securityOpts, memory, memorySwap,
+ *   stopTimeout, destroyGraceSeconds, restart, logDriver, logOpts
  * - Secret and Service: swarm-cli.ts
  *
  * Removal follows the provider (kreuzwerker/docker 3, which @pulumi/docker 5 wraps): a container
@@ -226,9 +226,14 @@ function container(name: string, inputs: Inputs): DockerStep {
     'restart',
     'logDriver',
     'logOpts',
+    'entrypoints',
+    'command',
   ]);
   const containerName = str(c.name);
   const args = ['run', '--detach', '--name', containerName];
+  const entrypoint = list(c.entrypoints).map(str);
+  if (entrypoint.length > 1) throw new Error(`${name}.entrypoints: one program is supported`);
+  for (const program of entrypoint) args.push('--entrypoint', program);
   const env: Record<string, string> = {};
   for (const entry of list(c.envs).map(str)) {
     const [key = '', ...value] = entry.split('=');
@@ -291,7 +296,7 @@ function container(name: string, inputs: Inputs): DockerStep {
   for (const [key, value] of Object.entries(record(c.logOpts))) {
     args.push('--log-opt', `${key}=${str(value)}`);
   }
-  args.push(str(c.image));
+  args.push(str(c.image), ...list(c.command).map(str));
   return {
     resource: name,
     create: { args, env },

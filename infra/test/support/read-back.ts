@@ -183,6 +183,8 @@ function container(dockerName: string): Reading {
       restart: record(host.RestartPolicy).Name,
       logDriver: record(host.LogConfig).Type,
       logOpts: record(host.LogConfig).Config ?? {},
+      entrypoints: config.Entrypoint ?? [],
+      command: config.Cmd ?? [],
     },
     // The image is read back as its id, which the provider matches with the reference it was
     // given; the environment comes back with the image's own variables added, which the
@@ -215,12 +217,17 @@ function service(dockerName: string, idsOf: IdsOf): Reading {
   return {
     read: {
       name: spec.Name,
-      mode: { replicated: { replicas: record(record(spec.Mode).Replicated).Replicas } },
+      mode:
+        record(spec.Mode).Global === undefined
+          ? { replicated: { replicas: record(record(spec.Mode).Replicated).Replicas } }
+          : { global: true },
       taskSpec: {
         containerSpec: {
           // A reference the engine could not pin to a registry's digest stays as it was given.
           image: String(cs.Image).replace(/@sha256:[0-9a-f]+$/, ''),
           env: envMap(cs.Env),
+          commands: cs.Command ?? [],
+          args: cs.Args ?? [],
           user: cs.User,
           readOnly: cs.ReadOnly ?? false,
           capDrops: cs.CapabilityDrop ?? [],

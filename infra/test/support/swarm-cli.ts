@@ -5,19 +5,20 @@
  *
  * - Secret: name (Pulumi names it when unset: inputs.ts autoName), data (base64, as the
  *   provider takes it)
- * - Service: name, mode.replicated.replicas, auth (serverAddress, username, password: logged in
- *   to, and sent with the service as `--with-registry-auth` does), convergeConfig (delay, timeout), endpointSpec (mode,
- *   ports: targetPort, publishedPort, publishMode, protocol), updateConfig and rollbackConfig
- *   (parallelism, delay, order, failureAction, monitor, maxFailureRatio), and taskSpec:
- *   containerSpec (image, env, secrets, healthcheck, user, readOnly, capDrops, mounts of type
- *   volume and tmpfs, stopSignal, stopGracePeriod, sysctl), placement (constraints, maxReplicas), resources (limits and
- *   reservation: memoryBytes), restartPolicy (condition, delay, maxAttempts, window),
- *   networksAdvanceds (by id), logDriver (name, options)
+ * - Service: name, mode (replicated.replicas, or global), auth (serverAddress, username,
+ *   password: logged in to, and sent with the service as `--with-registry-auth` does),
+ *   convergeConfig (delay, timeout), endpointSpec (mode, ports: targetPort, publishedPort,
+ *   publishMode, protocol), updateConfig and rollbackConfig (parallelism, delay, order,
+ *   failureAction, monitor, maxFailureRatio), and taskSpec: containerSpec (image, commands (one
+ *   program), args, env, secrets, healthcheck, user, readOnly, capDrops, mounts of type volume
+ *   (readOnly) and tmpfs, stopSignal, stopGracePeriod, sysctl), placement (constraints,
+ *   maxReplicas), resources (limits and reservation: memoryBytes), restartPolicy (condition,
+ *   delay, maxAttempts, window), networksAdvanceds (by id), logDriver (name, options)
  *
- * As the provider does: a service with convergeConfig is created and updated in the foreground,
- * and the command fails when Swarm could not converge (a rollback included); removal takes the
- * service away and waits until its containers are gone, so its secrets, network and volumes can
- * go next.
+ * As the provider does: a service with convergeConfig is created in the foreground, and the
+ * command fails when Swarm could not converge (a rollback included); an update in place
+ * (serviceUpdate) is waited for as docker-cli.ts says; removal takes the service away and waits
+ * until its containers are gone, so its secrets, network and volumes can go next.
  */
 import type { DockerCommand, DockerStep, Translation } from './docker-cli.ts';
 import { autoName, list, record, str, type Inputs } from './inputs.ts';
@@ -75,6 +76,8 @@ export interface ServiceSpec {
   env: string[];
   secrets: string[];
   image: string;
+  /** After the image: the arguments of its program. */
+  command: string[];
   rest: string[];
 }
 
@@ -83,11 +86,15 @@ interface TaskFlags {
   env: string[];
   secrets: string[];
   image: string;
+  /** After the image: the arguments of its program. */
+  command: string[];
 }
 
 function containerFlags(where: string, spec: Inputs, t: Translation): TaskFlags {
   const c = t.take(where, spec, [
     'image',
+    'commands',
+    'args',
     'env',
     'secrets',
     'healthcheck',
@@ -100,6 +107,9 @@ function containerFlags(where: string, spec: Inputs, t: Translation): TaskFlags 
     'sysctl',
   ]);
   const args: string[] = [];
+  const entrypoint = list(c.commands).map(str);
+  if (entrypoint.length > 1) throw new Error(`${where}.commands: one program is supported`);
+  for (const program of entrypoint) args.push('--entrypoint', program);
   for (const [key, value] of Object.entries(record(c.sysctl)))
     args.push('--sysctl', `${key}=${str(value)}`);
   const env = Object.entries(record(c.env)).map(([key, value]) => `${key}=${str(value)}`);
@@ -131,12 +141,14 @@ function containerFlags(where: string, spec: Inputs, t: Translation): TaskFlags 
       'type',
       'source',
       'target',
+      'readOnly',
       'tmpfsOptions',
     ]);
     const options = [`type=${str(m.type)}`, `target=${str(m.target)}`];
     if (m.type === 'volume') options.push(`source=${str(m.source)}`);
     else if (m.type !== 'tmpfs')
       throw new Error(`${where}.mounts: only volume and tmpfs mounts are supported`);
+    if (m.readOnly === true) options.push('readonly=true');
     if (m.tmpfsOptions !== undefined) {
       const o = t.take(`${where}.mounts.tmpfsOptions`, record(m.tmpfsOptions), [
         'sizeBytes',
@@ -149,7 +161,7 @@ function containerFlags(where: string, spec: Inputs, t: Translation): TaskFlags 
   }
   if (c.stopSignal !== undefined) args.push('--stop-signal', str(c.stopSignal));
   if (c.stopGracePeriod !== undefined) args.push('--stop-grace-period', str(c.stopGracePeriod));
-  return { args, env, secrets, image: str(c.image) };
+  return { args, env, secrets, image: str(c.image), command: list(c.args).map(str) };
 }
 
 function taskFlags(where: string, taskSpec: Inputs, t: Translation): TaskFlags {
@@ -218,7 +230,8 @@ export function service(name: string, inputs: Inputs, t: Translation): DockerSte
   const login = t.loginOf(`${name}.auth`, auth.serverAddress, auth.username, auth.password);
   if (login !== undefined) args.push('--with-registry-auth');
   if (s.mode !== undefined) {
-    const mode = t.take(`${name}.mode`, record(s.mode), ['replicated']);
+    const mode = t.take(`${name}.mode`, record(s.mode), ['replicated', 'global']);
+    if (mode.global === true) args.push('--mode', 'global');
     const replicated = t.take(`${name}.mode.replicated`, record(mode.replicated), ['replicas']);
     if (replicated.replicas !== undefined) args.push('--replicas', str(replicated.replicas));
   }
@@ -256,6 +269,7 @@ export function service(name: string, inputs: Inputs, t: Translation): DockerSte
     secrets: task.secrets,
     image: task.image,
     rest: [...args, ...task.args],
+    command: task.command,
   };
   const create: DockerCommand = {
     args: [
@@ -263,6 +277,7 @@ export function service(name: string, inputs: Inputs, t: Translation): DockerSte
       ...spec.env.flatMap((entry) => ['--env', entry]),
       ...spec.secrets.flatMap((options) => ['--secret', options]),
       spec.image,
+      ...spec.command,
     ],
   };
   return {
@@ -286,7 +301,8 @@ const sourceOf = (options: string) => /(?:^|,)source=([^,]+)/.exec(options)?.[1]
  * commands would be the same.
  */
 export function serviceUpdate(was: ServiceSpec, now: ServiceSpec): DockerCommand | undefined {
-  if (JSON.stringify(was.rest) !== JSON.stringify(now.rest)) {
+  const fixed = (spec: ServiceSpec) => JSON.stringify([spec.rest, spec.command]);
+  if (fixed(was) !== fixed(now)) {
     throw new Error(`${now.name}: a change beyond image, env and secrets, not made in place here`);
   }
   const keyOf = (entry: string) => entry.slice(0, entry.indexOf('='));
