@@ -14,8 +14,19 @@ export PGUSER="${DATABASE_USER:?}" PGDATABASE="${DATABASE_NAME:?}"
 PGPASSWORD="$(cat "${DATABASE_PASSWORD_FILE:?}")"
 export PGPASSWORD
 
-# Written under a hidden name, then renamed: a file that is listed is a whole dump.
+tables() {
+  psql --no-psqlrc --tuples-only --no-align \
+    --command "select count(*) from pg_tables where schemaname = 'public'"
+}
+
+# Written under a hidden name, then renamed: a file that is listed is a whole dump. A database
+# without tables (a new volume after a lost disk) is not dumped: its empty dumps would become the
+# newest, and push the last good ones out.
 take() {
+  if [ "$(tables)" = "0" ]; then
+    echo "prodstack-backup: $PGDATABASE has no tables: no backup taken (a new database? restore one: docs/operations.md)" >&2
+    return 1
+  fi
   name="$PGDATABASE-$(date -u +%Y%m%dT%H%M%SZ).dump"
   pg_dump --format=custom --file="$dir/.$name.partial"
   mv "$dir/.$name.partial" "$dir/$name"
@@ -40,8 +51,8 @@ case "${1:-}" in
     trap 'exit 0' TERM INT
     until pg_isready --quiet; do sleep 2; done
     while :; do
-      # A failed dump is said, and tried again next time; the earlier ones stay.
-      take || echo "prodstack-backup: the backup failed; the next in $seconds s" >&2
+      # A failed or skipped dump is said, and tried again next time; the earlier ones stay.
+      take || echo "prodstack-backup: no backup this time; the next in $seconds s" >&2
       keep "$kept"
       sleep "$seconds" &
       wait $!
@@ -59,10 +70,9 @@ case "${1:-}" in
       echo "prodstack-backup: no backup ${file:-at all} in $dir" >&2
       exit 1
     fi
-    tables="$(psql --no-psqlrc --tuples-only --no-align \
-      --command "select count(*) from pg_tables where schemaname = 'public'")"
-    if [ "$tables" != "0" ]; then
-      echo "prodstack-backup: $PGDATABASE has $tables tables: a restore goes into an empty database (docs/operations.md, Restoring a backup)" >&2
+    found="$(tables)"
+    if [ "$found" != "0" ]; then
+      echo "prodstack-backup: $PGDATABASE has $found tables: a restore goes into an empty database (docs/operations.md, Backups, and restoring one)" >&2
       exit 1
     fi
     # One transaction: a restore that fails leaves the database empty, never half restored.
