@@ -1,10 +1,21 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { tempDir } from '../../testing/temp-dir.ts';
-import { nginxBinary } from '../src/nginx-server.ts';
+import { httpsGet, selfSignedPair, type TlsPair } from '../../testing/tls-pairs.ts';
+import { freePort } from '../../tools/network.ts';
+import { nginxBinary, startNginx, stopNginx } from '../src/nginx-server.ts';
 import { renderNginxConfig, type NginxValues } from '../src/render-nginx-config.ts';
 import { makeSelfSignedCertificate } from '../../tools/self-signed-certificate.ts';
 
@@ -102,6 +113,56 @@ describe('the rendered nginx config', () => {
     assert.match(
       readFileSync(join(conf, 'sites', 'api-tls.conf'), 'utf8'),
       /ssl_protocols TLSv1\.2 TLSv1\.3;/,
+    );
+  });
+
+  it('serves the pair file it is given from the next handshake on, no reload, and redirects plain HTTP there', async (context) => {
+    const [plainPort, tlsPort] = [await freePort(), await freePort()];
+    // Read by nginx's workers at each handshake: as root, nginx runs them as nobody.
+    const pairDir = tempDir();
+    chmodSync(pairDir, 0o755);
+    const pairFile = join(pairDir, 'tls.pem');
+    const install = ({ certificate, key }: TlsPair) => {
+      writeFileSync(`${pairFile}.new`, `${certificate}${key}`, { mode: 0o644 });
+      renameSync(`${pairFile}.new`, pairFile);
+    };
+    const [first, next] = [selfSignedPair(), selfSignedPair()];
+    install(first);
+    const { dir } = render({
+      listen: `127.0.0.1:${plainPort}`,
+      tls: { listen: `127.0.0.1:${tlsPort}`, pairFile },
+      redirectToTlsPort: tlsPort,
+    });
+    const paths = {
+      prefix: dir,
+      conf: join(dir, 'conf'),
+      run: join(dir, 'run'),
+      temp: join(dir, 'tmp'),
+      pidFile: join(dir, 'run', 'nginx.pid'),
+      logDir: join(dir, 'log'),
+    };
+    await startNginx(paths);
+    context.after(() => stopNginx(paths));
+
+    const redirect = await fetch(`http://127.0.0.1:${plainPort}/api/token/?next=1`, {
+      method: 'POST',
+      redirect: 'manual',
+    });
+    assert.equal(redirect.status, 308);
+    assert.equal(
+      redirect.headers.get('location'),
+      `https://127.0.0.1:${tlsPort}/api/token/?next=1`,
+    );
+    assert.equal((await fetch(`http://127.0.0.1:${plainPort}/nginx_status`)).status, 200);
+
+    const status = `https://127.0.0.1:${tlsPort}/nginx_status`;
+    const served = await httpsGet(status, [first.certificate]);
+    assert.equal(served.status, 200);
+    install(next);
+    const renewed = await httpsGet(status, [next.certificate]);
+    assert.equal(
+      renewed.certificate.fingerprint256,
+      new X509Certificate(next.certificate).fingerprint256,
     );
   });
 

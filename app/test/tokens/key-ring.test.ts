@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../../../settings/index.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
-import { buildKeyRing } from '../../src/tokens/key-ring.ts';
+import { buildKeyRing, verifyingKeysProblems } from '../../src/tokens/key-ring.ts';
 import { tempDir } from '../../../testing/temp-dir.ts';
 
 const ringFor = (env: NodeJS.ProcessEnv) => buildKeyRing(loadConfig(env));
@@ -119,5 +119,22 @@ describe('buildKeyRing', () => {
     assert.equal(ring.verifying.size, 3);
     assert.deepEqual(ring.jwks.keys, []);
     assert.match(ring.signing.kid, /^[\w-]{16}$/);
+  });
+});
+
+describe('verifyingKeysProblems', () => {
+  it('reads the keys as JWT_VERIFYING_KEYS_FILE holds them, and says what the app would refuse', () => {
+    const secrets = ['an-older-key-of-more-than-32-bytes-for-hs256', 'x'.repeat(32)];
+    assert.deepEqual(verifyingKeysProblems(`${secrets.join('\n')}\n`, 'HS256', 'old keys'), []);
+    assert.deepEqual(verifyingKeysProblems('short', 'HS256', 'old keys'), [
+      'old keys: HS256 needs a secret of at least 32 bytes in production, got 5',
+    ]);
+    const publicPem = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString();
+    assert.deepEqual(verifyingKeysProblems(publicPem, 'ES256', 'old keys'), []);
+    assert.deepEqual(verifyingKeysProblems(publicPem, 'ES384', 'old keys'), [
+      'old keys: ES384 needs an EC key on curve secp384r1',
+    ]);
   });
 });
