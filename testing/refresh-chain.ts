@@ -15,7 +15,12 @@ export function startRefreshChain(api: string, firstRefresh: string, pauseMs = 2
     let refresh = firstRefresh;
     while (state.running) {
       const reply = await send('POST', `${api}api/token/refresh/`, { json: { refresh } }).catch(
-        () => ({ status: 0, json: { refresh } }),
+        (error: unknown) => {
+          const cause = (error as { cause?: { code?: string } }).cause;
+          const code = cause?.code ?? String(error);
+          counts.errors[code] = (counts.errors[code] ?? 0) + 1;
+          return { status: 0, json: { refresh } };
+        },
       );
       counts.requests += 1;
       counts.statuses[reply.status] = (counts.statuses[reply.status] ?? 0) + 1;

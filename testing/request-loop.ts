@@ -3,7 +3,8 @@
  * and counts what came back: statuses, and errors by code (ECONNRESET, ...). Bounded by
  * `maxSeconds` so a test can never leave it running.
  */
-import { Agent, request } from 'node:http';
+import * as http from 'node:http';
+import * as https from 'node:https';
 
 export interface LoopCounts {
   requests: number;
@@ -19,10 +20,20 @@ export interface LoopOptions {
   clients: number;
   maxSeconds: number;
   localAddress?: string;
+  /** For https: the certificates the server's must chain to (a self-signed one is its own CA). */
+  ca?: string[];
+  /** false: a new connection, and over TLS a new handshake, for every request. Default: true. */
+  keepAlive?: boolean;
 }
 
 export function startRequestLoop(options: LoopOptions) {
-  const agent = new Agent({ keepAlive: true, maxSockets: options.clients });
+  const secure = options.url.startsWith('https:');
+  const { Agent, request } = secure ? https : http;
+  const agent = new Agent({
+    keepAlive: options.keepAlive ?? true,
+    maxSockets: options.clients,
+    ...(options.ca === undefined ? {} : { ca: options.ca }),
+  });
   const counts: LoopCounts = { requests: 0, statuses: {}, errors: {} };
   const deadline = Date.now() + options.maxSeconds * 1000;
   let running = true;

@@ -5,10 +5,11 @@
  * file alone. Needs a Docker engine and the local base images (npm run setup makes both).
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { send } from '../../testing/http-client.ts';
+import { httpsGet, selfSignedPair } from '../../testing/tls-pairs.ts';
 import { imageExists, requireEngine } from '../../tools/docker.ts';
 import { localBaseImages } from '../../tools/base-images/local-base-images.ts';
 import { freePort, waitForOk } from '../../tools/network.ts';
@@ -20,11 +21,12 @@ import {
   update,
   type Deployed,
 } from './support/docker-cli.ts';
-import { failuresOf, startRequestLoop } from '../../testing/request-loop.ts';
+import { failuresOf, startRequestLoop, type LoopCounts } from '../../testing/request-loop.ts';
 import { startRefreshChain } from '../../testing/refresh-chain.ts';
 import { leftovers, removeLeftovers, type ResourceKind } from './support/leftovers.ts';
 import { driftAfterUp } from './support/read-back.ts';
 import { ofType, runProgram, type ProgramRun } from './support/mock-runtime.ts';
+import { renewUnderLoad } from './support/tls-renewal.ts';
 
 const stackName = 'containertest';
 const prefix = `prodstack-${stackName}-`;
@@ -44,6 +46,13 @@ function inContainer(container: string, args: string[], input?: string): string 
   return output;
 }
 
+/** A docker command of the test's own, which must succeed: what it printed. */
+function docker(args: string[]): string {
+  const { status, output } = runDocker({ args });
+  assert.equal(status, 0, `docker ${args.join(' ')}:\n${output}`);
+  return output;
+}
+
 const pm2Processes = (container: string): Pm2Process[] =>
   JSON.parse(inContainer(container, ['node_modules/.bin/pm2', 'jlist'])) as Pm2Process[];
 
@@ -56,7 +65,10 @@ describe('the Pulumi program on a real Docker engine', { timeout: 15 * 60_000 },
   let deployed: Deployed | undefined;
   let removeStack: (() => Promise<void>) | undefined;
   let apps: string[];
+  /** The API over plain HTTP (plainHttp serve), and over HTTPS with the test's own pair. */
   let api: string;
+  let tlsApi: string;
+  const firstPair = selfSignedPair();
 
   const login = async () => {
     const reply = await send('POST', `${api}api/token/`, { json: { username: 'alice', password } });
@@ -76,9 +88,15 @@ describe('the Pulumi program on a real Docker engine', { timeout: 15 * 60_000 },
       publicPort: String(await freePort()),
       appBaseImage: localBaseImages.node,
       nginxBaseImage: localBaseImages.nginx,
+      tlsCertificate: firstPair.certificate,
+      tlsKey: firstPair.key,
+      tlsPort: String(await freePort()),
+      // The tests below speak plain HTTP; the redirect is nginx's, tested with nginx's config.
+      plainHttp: 'serve',
     };
     run = await runProgram(config, stackName);
-    api = run.url;
+    api = `http://127.0.0.1:${config.publicPort}/`;
+    tlsApi = run.url;
     apps = run.containerNames.filter((name) => name.includes('-app-'));
     removeLeftovers(prefix, kinds);
     const started = Date.now();
@@ -199,6 +217,50 @@ describe('the Pulumi program on a real Docker engine', { timeout: 15 * 60_000 },
     }
   });
 
+  it('answers over HTTPS with the pair it was given, which a client checks as its CA', async () => {
+    assert.equal(tlsApi, `https://127.0.0.1:${config.tlsPort}/`);
+    const { status, certificate } = await httpsGet(`${tlsApi}readyz`, [firstPair.certificate]);
+    assert.equal(status, 200);
+    assert.equal(
+      certificate.fingerprint256,
+      new X509Certificate(firstPair.certificate).fingerprint256,
+    );
+    await assert.rejects(httpsGet(`${tlsApi}readyz`, [selfSignedPair().certificate]), {
+      code: 'DEPTH_ZERO_SELF_SIGNED_CERT',
+    });
+  });
+
+  it('renews the pair under load without a failed request: a new keeper installs it, and nginx serves it without a restart', async (context) => {
+    const nextPair = selfSignedPair();
+    const nginx = `${prefix}nginx`;
+    const startedAt = () => docker(['inspect', '--format', '{{.Id}} {{.State.StartedAt}}', nginx]);
+    const nginxBefore = startedAt();
+    await renewUnderLoad({
+      tlsApi,
+      access: (await login()).access,
+      from: firstPair,
+      to: nextPair,
+      say: (line) => {
+        context.diagnostic(line);
+      },
+      renew: async () => {
+        config = { ...config, tlsCertificate: nextPair.certificate, tlsKey: nextPair.key };
+        const next = await runProgram(config, stackName);
+        assert.ok(deployed);
+        deployed = await update({ resources: run.resources, deployed }, next.resources, (line) => {
+          context.diagnostic(line);
+        });
+        removeStack = deployed.remove;
+        run = next;
+      },
+    });
+    assert.equal(startedAt(), nginxBefore, 'nginx was restarted');
+    assert.deepEqual(
+      leftovers(prefix, ['container']).filter((name) => name.includes('-tls-keeper-')),
+      run.containerNames.filter((name) => name.includes('-tls-keeper-')),
+    );
+  });
+
   it('deploys a new app image under load without a failed request: new containers first, then the old drained', async (context) => {
     // A new release of the app: here the same app on its base image under another name, which
     // is a new build to the program and to the provider.
@@ -239,9 +301,19 @@ describe('the Pulumi program on a real Docker engine', { timeout: 15 * 60_000 },
         `${counts.requests} GETs in ${seconds.toFixed(1)} s (${(counts.requests / seconds).toFixed(0)}/s) while 2 app containers were replaced: ${JSON.stringify(counts.statuses)} ${JSON.stringify(counts.errors)}; refreshes: ${refreshes.map((r) => JSON.stringify(r.statuses)).join(', ')}`,
       );
       runDocker({ args: ['rmi', nextBase] });
-      assert.equal(failuresOf(counts, 200), 0, 'a request failed during the deploy');
+      // What came back, in the message: a failure's status or error is the first clue.
+      const seen = (c: LoopCounts) => `${JSON.stringify(c.statuses)} ${JSON.stringify(c.errors)}`;
+      assert.equal(
+        failuresOf(counts, 200),
+        0,
+        `a request failed during the deploy: ${seen(counts)}`,
+      );
       for (const chain of refreshes) {
-        assert.equal(failuresOf(chain, 200), 0, 'a refresh failed during the deploy');
+        assert.equal(
+          failuresOf(chain, 200),
+          0,
+          `a refresh failed during the deploy: ${seen(chain)}`,
+        );
       }
     }
     for (const app of newApps) assert.equal(healthOf(app), 'healthy', app);

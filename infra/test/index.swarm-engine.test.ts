@@ -6,11 +6,12 @@
  * test when the engine is in none, and left at the end only then.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { send } from '../../testing/http-client.ts';
+import { httpsGet, selfSignedPair } from '../../testing/tls-pairs.ts';
 import { runScript } from '../../testing/run-script.ts';
 import type { Snapshot } from '../../ops/ops-snapshot.ts';
 import { failuresOf, startRequestLoop } from '../../testing/request-loop.ts';
@@ -24,12 +25,15 @@ import {
   repositoryOf,
   runDocker,
   runDockerInBackground,
+  update,
+  type Deployed,
 } from './support/docker-cli.ts';
 import { leftovers, removeLeftovers, type ResourceKind } from './support/leftovers.ts';
 import { fetchOnNetwork, lines, runningTasks } from './support/swarm-queries.ts';
 import { driftAfterUp } from './support/read-back.ts';
 import { eventually } from './support/eventually.ts';
 import { runProgram, type ProgramRun } from './support/mock-runtime.ts';
+import { renewUnderLoad } from './support/tls-renewal.ts';
 
 const stackName = 'swarmtest';
 const prefix = `prodstack-${stackName}-`;
@@ -41,6 +45,20 @@ function docker(args: string[], input?: string): string {
   assert.equal(status, 0, `docker ${args.join(' ')}:\n${output}`);
   return output;
 }
+
+/** An ES256 key pair in PEM: the private key signs, the public one is what others verify with. */
+function ecKeyPair() {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  return {
+    private: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    public: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
+}
+
+/** The key id a token's header names. */
+const kidOf = (token: string) =>
+  (JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()) as { kid: string })
+    .kid;
 
 /** The app's running tasks, as container ids. */
 const appContainers = () =>
@@ -114,10 +132,15 @@ const queryValue = (query: string) => {
 const kinds: ResourceKind[] = ['service', 'secret', 'container', 'network', 'volume'];
 
 describe('the Pulumi program on a real Docker Swarm', { timeout: 20 * 60_000 }, () => {
+  const firstKey = ecKeyPair();
+  const firstPair = selfSignedPair();
+  let config: Record<string, string>;
   let run: ProgramRun;
-  let removeStack: (() => Promise<void>) | undefined;
+  let deployed: Deployed | undefined;
   let joinedSwarm = false;
+  /** The API over plain HTTP (plainHttp serve), and over HTTPS with the test's own pair. */
   let api: string;
+  let tlsApi: string;
   let access: string;
 
   const login = async () => {
@@ -159,21 +182,18 @@ describe('the Pulumi program on a real Docker Swarm', { timeout: 20 * 60_000 }, 
   }
 
   /**
-   * What the provider does when a service's spec changes (the app image's reference, the
-   * replicas): an update in place, without blocking the load meanwhile; with convergeConfig it
-   * waits until Swarm has finished the rollout, and fails when Swarm rolled it back.
+   * A service's rollout (the app's unless named), once Swarm has finished it: `completed`, or how it ended (a rollback), or
+   * `updating` still after 3 minutes. What an operator checks before the next step
+   * (docs/operations.md): `pulumi up` returns before Swarm has rolled every task.
    */
-  const updateApp = async (flags: string[]) => {
-    const updated = await runDockerInBackground({
-      args: ['service', 'update', ...flags, '--detach=false', '--quiet', appService],
-    });
+  const rolloutEnd = async (service = appService) => {
     const stateOf = () =>
       docker([
         'service',
         'inspect',
         '--format',
         '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{else}}none{{end}}',
-        appService,
+        service,
       ]);
     const deadline = Date.now() + 180_000;
     let state = stateOf();
@@ -181,7 +201,18 @@ describe('the Pulumi program on a real Docker Swarm', { timeout: 20 * 60_000 }, 
       await sleep(1000);
       state = stateOf();
     }
-    return { ...updated, state };
+    return state;
+  };
+
+  /**
+   * What the provider does when a service's spec changes (the app image's reference, the
+   * replicas): an update in place, without blocking the load meanwhile; then the rollout's end.
+   */
+  const updateApp = async (flags: string[]) => {
+    const updated = await runDockerInBackground({
+      args: ['service', 'update', ...flags, '--detach=false', '--quiet', appService],
+    });
+    return { ...updated, state: await rolloutEnd() };
   };
 
   before(async (context) => {
@@ -198,32 +229,41 @@ describe('the Pulumi program on a real Docker Swarm', { timeout: 20 * 60_000 }, 
       docker(['swarm', 'init', '--advertise-addr', '127.0.0.1']);
       joinedSwarm = true;
     }
-    run = await runProgram(
-      {
-        target: 'swarm',
-        jwtSigningKey: randomBytes(48).toString('base64'),
-        databasePassword: randomBytes(18).toString('base64url'),
-        replicas: '2',
-        workersPerContainer: '1',
-        appMemoryMb: '400',
-        publicPort: String(await freePort()),
-        appBaseImage: localBaseImages.node,
-        nginxBaseImage: localBaseImages.nginx,
-        postgresBaseImage: localBaseImages.postgres,
-        prometheusBaseImage: localBaseImages.debian,
-        // Quick enough for a test to see an alert fire.
-        scrapeInterval: '2s',
-        taskDownAfter: '4s',
-      },
-      stackName,
-    );
-    api = run.url;
+    config = {
+      target: 'swarm',
+      // An asymmetric key: the JWKS then shows which keys the tasks accept.
+      jwtAlgorithm: 'ES256',
+      jwtSigningKey: firstKey.private,
+      databasePassword: randomBytes(18).toString('base64url'),
+      replicas: '2',
+      workersPerContainer: '1',
+      appMemoryMb: '400',
+      publicPort: String(await freePort()),
+      appBaseImage: localBaseImages.node,
+      nginxBaseImage: localBaseImages.nginx,
+      postgresBaseImage: localBaseImages.postgres,
+      prometheusBaseImage: localBaseImages.debian,
+      // Quick enough for a test to see an alert fire.
+      scrapeInterval: '2s',
+      taskDownAfter: '4s',
+      tlsCertificate: firstPair.certificate,
+      tlsKey: firstPair.key,
+      tlsPort: String(await freePort()),
+      // The tests below speak plain HTTP; the redirect is nginx's, tested with nginx's config.
+      plainHttp: 'serve',
+      // Often enough for the retention to show within the test, seldom enough that the backup
+      // the test takes is still among the newest 3 when it restores it.
+      backupInterval: '30s',
+      backupsKept: '3',
+    };
+    run = await runProgram(config, stackName);
+    api = `http://127.0.0.1:${config.publicPort}/`;
+    tlsApi = run.url;
     removeLeftovers(prefix, kinds);
     const started = Date.now();
-    const deployed = await deploy(dockerSteps(run.resources), (line) => {
+    deployed = await deploy(dockerSteps(run.resources), (line) => {
       context.diagnostic(line);
     });
-    removeStack = deployed.remove;
     await waitForOk(`${api}readyz`, 120_000);
     context.diagnostic(
       `from nothing to a ready swarm stack: ${((Date.now() - started) / 1000).toFixed(1)} s`,
@@ -237,7 +277,7 @@ describe('the Pulumi program on a real Docker Swarm', { timeout: 20 * 60_000 }, 
   });
 
   after(async () => {
-    await removeStack?.();
+    await deployed?.remove();
     removeLeftovers(prefix, kinds);
     if (joinedSwarm) runDocker({ args: ['swarm', 'leave', '--force'] });
   });
@@ -440,6 +480,123 @@ describe('the Pulumi program on a real Docker Swarm', { timeout: 20 * 60_000 }, 
     assert.equal(failuresOf(counts, 200), 0);
   });
 
+  /**
+   * A `pulumi up` with these settings over the current ones, carried out while steady load runs
+   * through nginx: nothing may fail.
+   */
+  async function upUnderLoad(context: TestContext, settings: Record<string, string | undefined>) {
+    config = Object.fromEntries(
+      Object.entries({ ...config, ...settings }).filter(
+        (entry): entry is [string, string] => entry[1] !== undefined,
+      ),
+    );
+    const next = await runProgram(config, stackName);
+    const checkLoad = await steadyLoad(context);
+    await sleep(2000);
+    assert.ok(deployed);
+    const started = Date.now();
+    deployed = await update({ resources: run.resources, deployed }, next.resources, (line) => {
+      context.diagnostic(line);
+    });
+    const returned = (Date.now() - started) / 1000;
+    run = next;
+    assert.equal(await rolloutEnd(), 'completed');
+    context.diagnostic(
+      `up returned after ${returned.toFixed(1)} s, the rollout completed after ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    await sleep(2000);
+    await checkLoad();
+  }
+
+  const jwksKids = async () => {
+    const reply = await send('GET', `${api}.well-known/jwks.json`);
+    assert.equal(reply.status, 200, reply.text);
+    return (reply.json as { keys: { kid: string }[] }).keys.map((key) => key.kid).sort();
+  };
+
+  it('rotates the signing key in three ups under load, logging nobody out until the old key is dropped', async (context) => {
+    const nextKey = ecKeyPair();
+    const signedFirst = await login();
+    const firstKid = kidOf(signedFirst.access);
+    assert.deepEqual(await jwksKids(), [firstKid]);
+
+    // 1. The next key published: every task accepts it before any signs with it.
+    await upUnderLoad(context, { jwtVerifyingKeys: nextKey.public });
+    const published = await jwksKids();
+    assert.equal(published.length, 2);
+    const signedFirstLater = await login();
+    assert.equal(kidOf(signedFirstLater.access), firstKid, 'the first key still signs');
+
+    // 2. The next key signs; the first is kept to verify what it signed.
+    await upUnderLoad(context, {
+      jwtSigningKey: nextKey.private,
+      jwtVerifyingKeys: firstKey.public,
+    });
+    const signedNext = await login();
+    const nextKid = kidOf(signedNext.access);
+    assert.notEqual(nextKid, firstKid);
+    assert.deepEqual(await jwksKids(), published);
+    assert.ok(published.includes(nextKid));
+    const oldAccess = await send('GET', `${api}hello/`, { token: signedFirst.access });
+    assert.equal(oldAccess.status, 200, oldAccess.text);
+    const oldRefresh = await send('POST', `${api}api/token/refresh/`, {
+      json: { refresh: signedFirst.refresh },
+    });
+    assert.equal(oldRefresh.status, 200, oldRefresh.text);
+
+    // 3. The first key dropped: what it signed is refused from then on.
+    access = signedNext.access;
+    await upUnderLoad(context, { jwtVerifyingKeys: undefined });
+    assert.deepEqual(await jwksKids(), [nextKid]);
+    const dropped = await send('GET', `${api}hello/`, { token: signedFirstLater.access });
+    assert.equal(dropped.status, 401, dropped.text);
+    const droppedRefresh = await send('POST', `${api}api/token/refresh/`, {
+      json: { refresh: signedFirstLater.refresh },
+    });
+    assert.equal(droppedRefresh.status, 401, droppedRefresh.text);
+    const kept = await send('GET', `${api}hello/`, { token: signedNext.access });
+    assert.equal(kept.status, 200, kept.text);
+  });
+
+  it('answers over HTTPS with the pair it was given, which a client checks as its CA', async () => {
+    const { status, certificate } = await httpsGet(`${tlsApi}readyz`, [firstPair.certificate]);
+    assert.equal(status, 200);
+    assert.equal(
+      certificate.fingerprint256,
+      new X509Certificate(firstPair.certificate).fingerprint256,
+    );
+  });
+
+  it('renews the pair under load without a failed request: the keeper installs it, and nginx serves it without a restart', async (context) => {
+    const nextPair = selfSignedPair();
+    const nginxTasks = () =>
+      lines(
+        docker(['ps', '--quiet', '--filter', `label=com.docker.swarm.service.name=${prefix}nginx`]),
+      );
+    const nginxBefore = nginxTasks();
+    await renewUnderLoad({
+      tlsApi,
+      access,
+      from: firstPair,
+      to: nextPair,
+      say: (line) => {
+        context.diagnostic(line);
+      },
+      renew: async () => {
+        config = { ...config, tlsCertificate: nextPair.certificate, tlsKey: nextPair.key };
+        const next = await runProgram(config, stackName);
+        assert.ok(deployed);
+        deployed = await update({ resources: run.resources, deployed }, next.resources, (line) => {
+          context.diagnostic(line);
+        });
+        run = next;
+        // As an operator does (docs/operations.md): `pulumi up` returns before the roll ends.
+        assert.equal(await rolloutEnd(`${prefix}tls-keeper`), 'completed');
+      },
+    });
+    assert.deepEqual(nginxTasks(), nginxBefore, 'nginx was restarted');
+  });
+
   it('scales 2 → 3 → 1 under load without a failed request', async (context) => {
     const checkLoad = await steadyLoad(context);
     for (const replicas of [3, 1]) {
@@ -454,9 +611,109 @@ describe('the Pulumi program on a real Docker Swarm', { timeout: 20 * 60_000 }, 
     await checkLoad();
   });
 
+  it('restores a backup into a new, empty database: every user, refresh token and logout as they were then', async (context) => {
+    const backupTask = () =>
+      lines(
+        docker([
+          'ps',
+          '--quiet',
+          '--filter',
+          `label=com.docker.swarm.service.name=${prefix}backup`,
+        ]),
+      )[0] ?? '';
+    const backup = (...args: string[]) =>
+      docker(['exec', backupTask(), 'prodstack-backup', ...args]);
+    const addUser = (user: string) =>
+      docker(
+        [
+          'exec',
+          '-i',
+          appContainers()[0] ?? '',
+          'node',
+          'dist/app/src/cli/users-cli.js',
+          'add',
+          user,
+        ],
+        `${password}\n`,
+      );
+    const loginAs = (username: string) =>
+      send('POST', `${api}api/token/`, { json: { username, password } });
+    const refreshWith = (refresh: unknown) =>
+      send('POST', `${api}api/token/refresh/`, { json: { refresh } });
+    // Scheduled: every 30 s, the newest 3 kept (by now more than 3 were taken, the test being
+    // minutes into the stack's life).
+    await eventually('three backups', 90, () =>
+      lines(backup('list')).length === 3 ? true : undefined,
+    );
+
+    addUser('bob');
+    const alice = (await loginAs('alice')).json;
+    const bob = (await loginAs('bob')).json;
+    const loggedOut = (await loginAs('bob')).json;
+    assert.equal(
+      (await send('POST', `${api}api/token/blacklist/`, { json: { refresh: loggedOut.refresh } }))
+        .status,
+      200,
+    );
+    const taken = backup('once');
+    context.diagnostic(taken);
+    const dump = /(kit-\w+\.dump)/.exec(taken)?.[1] ?? '';
+    // Written after that backup: lost with the database.
+    addUser('carol');
+
+    // The database's disk lost: the app stopped, the database's volume removed, a new one made.
+    const database = `${prefix}postgres`;
+    docker(['service', 'scale', '--detach=false', `${appService}=0`, `${database}=0`]);
+    await eventually('the database stopped', 60, () =>
+      lines(
+        docker(['ps', '--quiet', '--filter', `label=com.docker.swarm.service.name=${database}`]),
+      ).length === 0
+        ? true
+        : undefined,
+    );
+    docker(['volume', 'rm', `${prefix}postgres-data`]);
+    docker(['service', 'scale', '--detach=false', `${database}=1`]);
+
+    // The schedule goes on, and takes no backup of the new, empty database.
+    await eventually('a backup skipped', 75, () =>
+      /kit has no tables: no backup taken/.test(
+        runDocker({ args: ['service', 'logs', '--since', '90s', `${prefix}backup`] }).output,
+      )
+        ? true
+        : undefined,
+    );
+    // The steps of docs/operations.md: restore the backup, then start the app again. Named:
+    // a scheduled backup may have come between it and the loss, with carol in it.
+    let said = '';
+    const restored = await eventually('the restore', 60, () => {
+      const { status, output } = runDocker({
+        args: ['exec', backupTask(), 'prodstack-backup', 'restore', dump],
+      });
+      said = output;
+      return status === 0 ? output : undefined;
+    }).catch((error: unknown) => {
+      throw new Error(`${String(error)}; it said: ${said}`);
+    });
+    context.diagnostic(restored);
+    assert.match(restored, new RegExp(`restored ${dump} into kit`));
+    docker(['service', 'scale', '--detach=false', `${appService}=2`]);
+    await waitForOk(`${api}readyz`, 90_000);
+
+    for (const user of ['alice', 'bob']) assert.equal((await loginAs(user)).status, 200, user);
+    for (const tokens of [alice, bob])
+      assert.equal((await refreshWith(tokens.refresh)).status, 200);
+    const refused = await refreshWith(loggedOut.refresh);
+    assert.equal(refused.status, 401, refused.text);
+    assert.equal((await loginAs('carol')).status, 401, 'carol came after the backup');
+    // A database that is not empty is never restored over.
+    const again = runDocker({ args: ['exec', backupTask(), 'prodstack-backup', 'restore'] });
+    assert.notEqual(again.status, 0);
+    assert.match(again.output, /a restore goes into an empty database/);
+  });
+
   it('leaves no service, secret, network or volume when the stack is removed', async () => {
-    await removeStack?.();
-    removeStack = undefined;
+    await deployed?.remove();
+    deployed = undefined;
     assert.deepEqual(leftovers(prefix, kinds), []);
   });
 });
