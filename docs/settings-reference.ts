@@ -113,7 +113,10 @@ ${table(targetUserSchema, 'variable')}
 
 \`pulumi config set <key> <value>\` in \`infra/\`; the signing key is required and secret:
 \`pulumi config set --secret jwtSigningKey ...\` (HMAC secret, at least 32 bytes for HS256, or a PEM
-private key). Schema: \`infra/src/stack-config.ts\`.
+private key). Other secrets, each set with \`--secret\` (a value of several lines from standard
+input: \`pulumi config set --secret tlsKey < privkey.pem\`): \`jwtVerifyingKeys\` (older keys still
+accepted: PEM public keys, or HMAC secrets one a line), \`tlsCertificate\` and \`tlsKey\` (HTTPS),
+\`databasePassword\` (Swarm), \`registryPassword\`. Schema: \`infra/src/stack-config.ts\`.
 
 ${table(stackConfigSchema, 'key')}
 `;
