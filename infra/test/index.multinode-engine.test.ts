@@ -26,7 +26,7 @@ import { labLeftovers, swarmNodes } from '../lab/lab-status.ts';
 import { deploy, dockerSteps, repositoryOf, runDockerInBackground } from './support/docker-cli.ts';
 import { eventually } from './support/eventually.ts';
 import { runProgram, type ProgramRun } from './support/mock-runtime.ts';
-import { fetchOnNetwork, lines, runningTasks } from './support/swarm-queries.ts';
+import { fetchOnNetwork, lines, runningTasks, serviceContainers } from './support/swarm-queries.ts';
 
 const stackName = 'labtest';
 const prefix = `prodstack-${stackName}-`;
@@ -234,17 +234,9 @@ describe('the Pulumi program on a three-node Docker Swarm', { timeout: 25 * 60_0
       `from nothing to a stack on three nodes: ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
     const node = lab.nodes.find(
-      (candidate) =>
-        on(candidate, [
-          'ps',
-          '--quiet',
-          '--filter',
-          `label=com.docker.swarm.service.name=${appService}`,
-        ]) !== '',
+      (candidate) => on(candidate, serviceContainers(appService)) !== '',
     ) as LabNode;
-    const [task] = lines(
-      on(node, ['ps', '--quiet', '--filter', `label=com.docker.swarm.service.name=${appService}`]),
-    );
+    const [task] = lines(on(node, serviceContainers(appService)));
     on(
       node,
       ['exec', '-i', task ?? '', 'node', 'dist/app/src/cli/users-cli.js', 'add', 'alice'],

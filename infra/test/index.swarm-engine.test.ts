@@ -29,7 +29,13 @@ import {
   type Deployed,
 } from './support/docker-cli.ts';
 import { leftovers, removeLeftovers, type ResourceKind } from './support/leftovers.ts';
-import { fetchOnNetwork, lines, runningTasks } from './support/swarm-queries.ts';
+import {
+  fetchOnNetwork,
+  lines,
+  runningTasks,
+  serviceContainers,
+  updateState,
+} from './support/swarm-queries.ts';
 import { driftAfterUp } from './support/read-back.ts';
 import { eventually } from './support/eventually.ts';
 import { runProgram, type ProgramRun } from './support/mock-runtime.ts';
@@ -60,9 +66,9 @@ const kidOf = (token: string) =>
   (JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()) as { kid: string })
     .kid;
 
-/** The app's running tasks, as container ids. */
-const appContainers = () =>
-  lines(docker(['ps', '--quiet', '--filter', `label=com.docker.swarm.service.name=${appService}`]));
+/** A service's running tasks on this engine, as container ids. */
+const containersOf = (service: string) => lines(docker(serviceContainers(service)));
+const appContainers = () => containersOf(appService);
 
 /** A task container's address on the stack's network: what Prometheus knows it by. */
 const addressOf = (container: string) =>
@@ -187,14 +193,7 @@ describe('the Pulumi program on a real Docker Swarm', { timeout: 20 * 60_000 }, 
    * (docs/operations.md): `pulumi up` returns before Swarm has rolled every task.
    */
   const rolloutEnd = async (service = appService) => {
-    const stateOf = () =>
-      docker([
-        'service',
-        'inspect',
-        '--format',
-        '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{else}}none{{end}}',
-        service,
-      ]);
+    const stateOf = () => docker(updateState(service));
     const deadline = Date.now() + 180_000;
     let state = stateOf();
     while (['updating', 'rollback_started'].includes(state) && Date.now() < deadline) {
@@ -569,10 +568,7 @@ describe('the Pulumi program on a real Docker Swarm', { timeout: 20 * 60_000 }, 
 
   it('renews the pair under load without a failed request: the keeper installs it, and nginx serves it without a restart', async (context) => {
     const nextPair = selfSignedPair();
-    const nginxTasks = () =>
-      lines(
-        docker(['ps', '--quiet', '--filter', `label=com.docker.swarm.service.name=${prefix}nginx`]),
-      );
+    const nginxTasks = () => containersOf(`${prefix}nginx`);
     const nginxBefore = nginxTasks();
     await renewUnderLoad({
       tlsApi,
@@ -612,15 +608,7 @@ describe('the Pulumi program on a real Docker Swarm', { timeout: 20 * 60_000 }, 
   });
 
   it('restores a backup into a new, empty database: every user, refresh token and logout as they were then', async (context) => {
-    const backupTask = () =>
-      lines(
-        docker([
-          'ps',
-          '--quiet',
-          '--filter',
-          `label=com.docker.swarm.service.name=${prefix}backup`,
-        ]),
-      )[0] ?? '';
+    const backupTask = () => containersOf(`${prefix}backup`)[0] ?? '';
     const backup = (...args: string[]) =>
       docker(['exec', backupTask(), 'prodstack-backup', ...args]);
     const addUser = (user: string) =>
@@ -665,11 +653,7 @@ describe('the Pulumi program on a real Docker Swarm', { timeout: 20 * 60_000 }, 
     const database = `${prefix}postgres`;
     docker(['service', 'scale', '--detach=false', `${appService}=0`, `${database}=0`]);
     await eventually('the database stopped', 60, () =>
-      lines(
-        docker(['ps', '--quiet', '--filter', `label=com.docker.swarm.service.name=${database}`]),
-      ).length === 0
-        ? true
-        : undefined,
+      containersOf(database).length === 0 ? true : undefined,
     );
     docker(['volume', 'rm', `${prefix}postgres-data`]);
     docker(['service', 'scale', '--detach=false', `${database}=1`]);

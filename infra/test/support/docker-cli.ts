@@ -34,6 +34,7 @@ import { runTool } from '../../../tools/run-tool.ts';
 import { list, record, reveal, str, type Inputs } from './inputs.ts';
 import type { DeclaredResource } from './mock-runtime.ts';
 import { secret, service, serviceUpdate, type ServiceSpec } from './swarm-cli.ts';
+import { serviceContainers, updateState } from './swarm-queries.ts';
 
 /** One docker command; `env` carries values that must not appear in the argument list. */
 export interface DockerCommand {
@@ -452,8 +453,7 @@ function logIn(step: DockerStep, { server, username, password }: RegistryLogin):
  */
 async function serviceGone(serviceName: string, host: string | undefined): Promise<void> {
   const deadline = Date.now() + 90_000;
-  const label = `label=com.docker.swarm.service.name=${serviceName}`;
-  const listing = onHost(host, { args: ['ps', '--all', '--quiet', '--filter', label] });
+  const listing = onHost(host, { args: serviceContainers(serviceName, { all: true }) });
   while (runDocker(listing).output !== '') {
     if (Date.now() > deadline)
       throw new Error(`${serviceName}: its containers outlived it by 90 s`);
@@ -575,13 +575,7 @@ async function updated(step: DockerStep, command: DockerCommand): Promise<void> 
   const deadline = Date.now() + 5 * 60_000;
   for (;;) {
     await sleep(2000);
-    const state = ask([
-      'service',
-      'inspect',
-      '--format',
-      '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{else}}none{{end}}',
-      service.name,
-    ]);
+    const state = ask(updateState(service.name));
     if (state.startsWith('rollback')) throw new Error(`${service.name}: update rolled back`);
     const [running, wanted] = ask([
       'service',

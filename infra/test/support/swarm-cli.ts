@@ -65,29 +65,24 @@ const rolloutFlags = {
   maxFailureRatio: 'max-failure-ratio',
 };
 
-/**
- * A service as the CLI creates it, split where `docker service update` can change it in place:
- * the environment (`K=V`), the secrets (`--secret` options), the image, and all the rest.
- */
-export interface ServiceSpec {
+/** A task's flags, with apart what `docker service update` can change in place. */
+interface TaskFlags {
+  args: string[];
+  /** `K=V` each. */
+  env: string[];
+  /** `--secret` options each. */
+  secrets: string[];
+  image: string;
+  /** After the image: the arguments of its program. */
+  command: string[];
+}
+
+/** A service as the CLI creates it: its task's parts an update changes, and all the rest. */
+export interface ServiceSpec extends Omit<TaskFlags, 'args'> {
   name: string;
   /** Declared with convergeConfig: the provider waits for its tasks. */
   converges: boolean;
-  env: string[];
-  secrets: string[];
-  image: string;
-  /** After the image: the arguments of its program. */
-  command: string[];
   rest: string[];
-}
-
-interface TaskFlags {
-  args: string[];
-  env: string[];
-  secrets: string[];
-  image: string;
-  /** After the image: the arguments of its program. */
-  command: string[];
 }
 
 function containerFlags(where: string, spec: Inputs, t: Translation): TaskFlags {
@@ -262,14 +257,12 @@ export function service(name: string, inputs: Inputs, t: Translation): DockerSte
   // With convergeConfig the provider waits for the tasks; the CLI does so in the foreground.
   args.push(`--detach=${s.convergeConfig === undefined}`, '--quiet');
   const task = taskFlags(`${name}.taskSpec`, record(s.taskSpec), t);
+  const { args: taskArgs, ...changeable } = task;
   const spec: ServiceSpec = {
     name: serviceName,
     converges: s.convergeConfig !== undefined,
-    env: task.env,
-    secrets: task.secrets,
-    image: task.image,
-    rest: [...args, ...task.args],
-    command: task.command,
+    ...changeable,
+    rest: [...args, ...taskArgs],
   };
   const create: DockerCommand = {
     args: [

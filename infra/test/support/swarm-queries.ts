@@ -17,6 +17,27 @@ export const runningTasks = (service: string, format: string) => [
   format,
 ];
 
+/** The containers of a service's tasks on the engine asked, by id; with `all`, stopped ones too. */
+export const serviceContainers = (service: string, { all = false } = {}) => [
+  'ps',
+  ...(all ? ['--all'] : []),
+  '--quiet',
+  '--filter',
+  `label=com.docker.swarm.service.name=${service}`,
+];
+
+/**
+ * The state of a service's last update (`updating`, `completed`, `rollback_completed`, …), or
+ * `none` when it was never updated.
+ */
+export const updateState = (service: string) => [
+  'service',
+  'inspect',
+  '--format',
+  '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{else}}none{{end}}',
+  service,
+];
+
 /**
  * A GET of `url` from a one-off container of `image` (which has node) on `network`, printing the
  * body: how the tests ask Prometheus, which publishes no port, as an operator's container would.
