@@ -4,11 +4,13 @@
  * into a volume nginx reads it from at each handshake (nginx/tls-keeper.sh). A renewed pair
  * is a new keeper beside the old one: nginx is never replaced, and drops no connection.
  */
+import { dirname } from 'node:path';
+import { containerNginxPaths } from '../../nginx/src/render-container-nginx.ts';
 import type { StackConfig } from './stack-config.ts';
 import { nginxPort, nginxTlsPort } from './stack-images.ts';
 
 /** Where the pair's volume mounts, in the keeper (written) and in nginx (read only). */
-export const tlsPairFolder = '/var/lib/prodstack-tls';
+export const tlsPairFolder = dirname(containerNginxPaths.tlsPair);
 
 /** The keeper's program in nginx's image: `install <file>` then stay up; `check <file>`. */
 export const keeperProgram = 'tls-keeper.sh';

@@ -11,7 +11,13 @@
  * writes to `containerNginxPaths.tlsPair`; NGINX_REDIRECT_PORT, the port clients reach that
  * server on, then sends plain HTTP requests there.
  */
-import { ConfigError, ConfigValueError, integerFrom, runInFrame } from '../../settings/index.ts';
+import {
+  ConfigError,
+  integerFrom,
+  optional,
+  readSettings,
+  runInFrame,
+} from '../../settings/index.ts';
 import { limitsOf, renderNginxConfig } from './render-nginx-config.ts';
 import { readNginxSettings } from './nginx-settings.ts';
 
@@ -54,16 +60,14 @@ export function parseUpstreamHosts(raw: string | undefined): string[] {
   return hosts;
 }
 
-/** A port from a variable, or nothing when it is unset or blank. */
-function optionalPort(name: string, raw: string | undefined): number | undefined {
-  if (raw === undefined || raw.trim() === '') return undefined;
-  try {
-    return integerFrom(1, 65535)(raw);
-  } catch (error) {
-    if (!(error instanceof ConfigValueError)) throw error;
-    throw new ConfigError([`${name}: ${error.message}`]);
-  }
-}
+/** The image's own setting beside nginx's, read the same way. */
+const containerSchema = {
+  redirectPort: optional({
+    env: 'NGINX_REDIRECT_PORT',
+    doc: 'With NGINX_TLS_PORT: the port clients reach TLS on, where plain HTTP is then redirected.',
+    parse: integerFrom(1, 65535),
+  }),
+};
 
 if (import.meta.main) {
   const [outDir] = process.argv.slice(2);
@@ -84,7 +88,9 @@ if (import.meta.main) {
         throw new ConfigError(['NGINX_RESOLVER: resolves one upstream name, got several']);
       }
       const tlsPort = settings.nginxTlsPort;
-      const redirectPort = optionalPort('NGINX_REDIRECT_PORT', process.env.NGINX_REDIRECT_PORT);
+      const problems: string[] = [];
+      const { redirectPort } = readSettings(containerSchema, process.env, 'production', problems);
+      if (problems.length > 0) throw new ConfigError(problems);
       if (redirectPort !== undefined && tlsPort === undefined) {
         throw new ConfigError(['NGINX_REDIRECT_PORT: redirects to TLS, set NGINX_TLS_PORT too']);
       }
@@ -94,8 +100,13 @@ if (import.meta.main) {
           listen: String(settings.nginxPort),
           ...(tlsPort === undefined
             ? {}
-            : { tls: { listen: String(tlsPort), pairFile: containerNginxPaths.tlsPair } }),
-          ...(redirectPort === undefined ? {} : { redirectToTlsPort: redirectPort }),
+            : {
+                tls: {
+                  listen: String(tlsPort),
+                  pairFile: containerNginxPaths.tlsPair,
+                  ...(redirectPort === undefined ? {} : { redirectPort }),
+                },
+              }),
           upstreams: hosts.map((host) => `${host}:${settings.appPort}`),
           ...(resolver === undefined ? {} : { resolver }),
           statusClients: parseStatusClients(process.env.NGINX_STATUS_CLIENTS),

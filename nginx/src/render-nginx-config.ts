@@ -38,14 +38,11 @@ export interface NginxValues {
   /**
    * Present to render the TLS server as well: its pair as `cert.pem` and `key.pem` in `dir`
    * (the host stack's), or as one file of chain and key read at every handshake (`pairFile`,
-   * the deployed targets', which a renewal replaces under nginx).
+   * the deployed targets', which a renewal replaces under nginx). With `redirectPort`, the
+   * port clients reach it on, the plain server redirects every request there (308) but
+   * nginx_status (`443` left out of the URL); unset, the plain server serves the API too.
    */
-  tls?: { listen: string } & ({ dir: string } | { pairFile: string });
-  /**
-   * With TLS: the plain server redirects every request there (308) but nginx_status, to this
-   * port (`443` left out of the URL). Unset: the plain server serves the API too.
-   */
-  redirectToTlsPort?: number;
+  tls?: { listen: string; redirectPort?: number } & ({ dir: string } | { pairFile: string });
 }
 
 /** nginx/: the .conf files beside this folder. */
@@ -98,7 +95,7 @@ function placeholders(values: NginxValues): Record<string, string> {
 }
 
 /** The TLS server's placeholders, and the redirect's, when they are rendered. */
-function tlsPlaceholders({ tls, redirectToTlsPort }: NginxValues): Record<string, string> {
+function tlsPlaceholders({ tls }: NginxValues): Record<string, string> {
   if (tls === undefined) return { tls_pair_map: '' };
   const files =
     'dir' in tls
@@ -111,9 +108,9 @@ function tlsPlaceholders({ tls, redirectToTlsPort }: NginxValues): Record<string
   return {
     tls_listen: tls.listen,
     ...files,
-    ...(redirectToTlsPort === undefined
+    ...(tls.redirectPort === undefined
       ? {}
-      : { redirect_port: redirectToTlsPort === 443 ? '' : `:${redirectToTlsPort}` }),
+      : { redirect_port: tls.redirectPort === 443 ? '' : `:${tls.redirectPort}` }),
   };
 }
 
@@ -135,10 +132,9 @@ export const limitsOf = (settings: {
 });
 
 export function renderNginxConfig(values: NginxValues, outDir: string): void {
-  if (values.redirectToTlsPort !== undefined && values.tls === undefined) {
-    throw new Error('nginx: a redirect to TLS without the TLS server');
-  }
   const vars = placeholders(values);
+  // Redirecting, the plain server is the one in sites-redirect/.
+  const redirecting = values.tls?.redirectPort !== undefined;
   const used = new Set<string>();
   rmSync(outDir, { recursive: true, force: true });
   for (const file of filesUnder(sourceDir).filter((name) => name.endsWith('.conf'))) {
@@ -149,8 +145,6 @@ export function renderNginxConfig(values: NginxValues, outDir: string): void {
       if (!values.tls) continue;
       target = target.replace(/^sites-tls\//, 'sites/');
     }
-    // Redirecting, the plain server is the one in sites-redirect/.
-    const redirecting = values.redirectToTlsPort !== undefined;
     if (target === 'sites/api.conf' && redirecting) continue;
     if (target.startsWith('sites-redirect/')) {
       if (!redirecting) continue;

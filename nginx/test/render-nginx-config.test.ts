@@ -15,7 +15,7 @@ import { describe, it } from 'node:test';
 import { tempDir } from '../../testing/temp-dir.ts';
 import { httpsGet, selfSignedPair, type TlsPair } from '../../testing/tls-pairs.ts';
 import { freePort } from '../../tools/network.ts';
-import { nginxBinary, startNginx, stopNginx } from '../src/nginx-server.ts';
+import { nginxBinary, nginxPathsUnder, startNginx, stopNginx } from '../src/nginx-server.ts';
 import { renderNginxConfig, type NginxValues } from '../src/render-nginx-config.ts';
 import { makeSelfSignedCertificate } from '../../tools/self-signed-certificate.ts';
 
@@ -130,17 +130,9 @@ describe('the rendered nginx config', () => {
     install(first);
     const { dir } = render({
       listen: `127.0.0.1:${plainPort}`,
-      tls: { listen: `127.0.0.1:${tlsPort}`, pairFile },
-      redirectToTlsPort: tlsPort,
+      tls: { listen: `127.0.0.1:${tlsPort}`, pairFile, redirectPort: tlsPort },
     });
-    const paths = {
-      prefix: dir,
-      conf: join(dir, 'conf'),
-      run: join(dir, 'run'),
-      temp: join(dir, 'tmp'),
-      pidFile: join(dir, 'run', 'nginx.pid'),
-      logDir: join(dir, 'log'),
-    };
+    const paths = nginxPathsUnder(dir);
     await startNginx(paths);
     context.after(() => stopNginx(paths));
 
