@@ -8,10 +8,10 @@
  * BENCH_CLIENTS (2) s_time processes at once; medians printed.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderNginxConfig, type NginxValues } from '../../nginx/src/render-nginx-config.ts';
-import { startNginx, stopNginx, type NginxPaths } from '../../nginx/src/nginx-server.ts';
+import { nginxPathsUnder, startNginx, stopNginx } from '../../nginx/src/nginx-server.ts';
 import { median } from '../../testing/median.ts';
 import { tempDir } from '../../testing/temp-dir.ts';
 import { makeSelfSignedCertificate } from '../../tools/self-signed-certificate.ts';
@@ -47,16 +47,7 @@ writeFileSync(pairFile, `${pem('cert.pem')}${pem('key.pem')}`, { mode: 0o644 });
 for (const name of ['cert.pem', 'key.pem']) chmodSync(join(pairDir, name), 0o644);
 
 async function startServer(tls: NginxValues['tls'] & object, plainPort: number) {
-  const dir = tempDir();
-  const paths: NginxPaths = {
-    prefix: dir,
-    conf: join(dir, 'conf'),
-    run: join(dir, 'run'),
-    temp: join(dir, 'tmp'),
-    pidFile: join(dir, 'run', 'nginx.pid'),
-    logDir: join(dir, 'log'),
-  };
-  for (const sub of [paths.run, paths.temp, paths.logDir]) mkdirSync(sub, { recursive: true });
+  const paths = nginxPathsUnder(tempDir());
   renderNginxConfig(
     {
       listen: `127.0.0.1:${plainPort}`,

@@ -17,6 +17,16 @@ export interface NginxPaths {
   logDir: string;
 }
 
+/** The folders of an nginx instance laid out under one prefix: conf/, run/, tmp/ and log/. */
+export const nginxPathsUnder = (prefix: string): NginxPaths => ({
+  prefix,
+  conf: join(prefix, 'conf'),
+  run: join(prefix, 'run'),
+  temp: join(prefix, 'tmp'),
+  pidFile: join(prefix, 'run', 'nginx.pid'),
+  logDir: join(prefix, 'log'),
+});
+
 export function nginxBinary(): string {
   for (const candidate of ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx']) {
     if (existsSync(candidate)) return candidate;
