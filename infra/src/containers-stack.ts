@@ -16,7 +16,7 @@ import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 import { appEnvironment, stopGraceSeconds, type SigningKeys } from './app-environment.ts';
 import { childOf, componentType } from './component.ts';
-import { hmacSecretLines, type StackConfig } from './stack-config.ts';
+import { verifyingKeysVariable, type StackConfig } from './stack-config.ts';
 import { keeperProgram, nginxPorts, stackUrl, tlsPairFolder } from './https-front.ts';
 import { StackImages } from './stack-images.ts';
 
@@ -55,14 +55,9 @@ export interface ContainersStackArgs {
   https?: pulumi.Output<string>;
 }
 
-/**
- * The app containers' environment: a secret as a whole, since it carries the keys. The older
- * keys go in JWT_VERIFYING_KEYS: PEM blocks as they are, HMAC secrets comma-separated.
- */
+/** The app containers' environment: a secret as a whole, since it carries the keys. */
 function secretEnvironment(config: StackConfig, keys: SigningKeys) {
   const lines = Object.entries(appEnvironment(config)).map(([key, value]) => `${key}=${value}`);
-  const older = (text: string) =>
-    config.jwtAlgorithm.startsWith('HS') ? hmacSecretLines(text).join(',') : text;
   // A secret in, a secret out: Pulumi encrypts the whole list in its state.
   return pulumi.secret(
     pulumi
@@ -70,7 +65,9 @@ function secretEnvironment(config: StackConfig, keys: SigningKeys) {
       .apply(([signing, verifying]) => [
         ...lines,
         `JWT_SIGNING_KEY=${signing}`,
-        ...(verifying === undefined ? [] : [`JWT_VERIFYING_KEYS=${older(verifying)}`]),
+        ...(verifying === undefined
+          ? []
+          : [`JWT_VERIFYING_KEYS=${verifyingKeysVariable(verifying, config.jwtAlgorithm)}`]),
       ]),
   );
 }

@@ -349,29 +349,34 @@ function memoryProblems(config: StackConfig): string[] {
 export const signingKeyProblems = (key: string, algorithm: JwtAlgorithm): string[] =>
   appSigningKeyProblems(key, algorithm, 'jwtSigningKey');
 
+/** The HMAC secrets of a jwtVerifyingKeys value, one a line, blanks dropped. */
+const hmacSecretLines = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+
+const isHmac = (algorithm: JwtAlgorithm) => algorithm.startsWith('HS');
+
+/**
+ * jwtVerifyingKeys as the containers target hands it over, in JWT_VERIFYING_KEYS: PEM blocks as
+ * they are, HMAC secrets comma-separated.
+ */
+export const verifyingKeysVariable = (text: string, algorithm: JwtAlgorithm) =>
+  isHmac(algorithm) ? hmacSecretLines(text).join(',') : text;
+
 /**
  * Why the app would refuse these older keys (jwtVerifyingKeys: one HMAC secret a line, or PEM
  * public keys), or nothing. The containers target hands HMAC secrets over comma-separated
- * (JWT_VERIFYING_KEYS), so a secret with a comma cannot go there.
+ * (verifyingKeysVariable), so a secret with a comma cannot go there.
  */
 export function verifyingKeysProblems(text: string, config: StackConfig): string[] {
   const problems = appVerifyingKeysProblems(text, config.jwtAlgorithm, 'jwtVerifyingKeys');
-  const hmac = config.jwtAlgorithm.startsWith('HS');
-  if (
-    config.target === 'containers' &&
-    hmac &&
-    hmacSecretLines(text).some((line) => line.includes(','))
-  ) {
+  const withComma = hmacSecretLines(text).some((line) => line.includes(','));
+  if (config.target === 'containers' && isHmac(config.jwtAlgorithm) && withComma) {
     problems.push(
       'jwtVerifyingKeys: the containers target cannot hand over an HMAC secret with a comma in it',
     );
   }
   return problems;
 }
-
-/** The HMAC secrets of a jwtVerifyingKeys value, one a line, blanks dropped. */
-export const hmacSecretLines = (text: string) =>
-  text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean);
